@@ -1,0 +1,132 @@
+//! The one error type for what a user can cause; each variant knows its HTTP status.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// An error a request can end in. Internal failures carry no detail to the client: they are
+/// logged where they happen and shown as a generic message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "error", content = "message", rename_all = "snake_case")]
+pub enum AppError {
+    /// Input that breaks a rule; the message says which and how to fix it.
+    #[error("{0}")]
+    Invalid(String),
+    /// Several fields were invalid at once (registration forms).
+    #[error("{}", .0.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "))]
+    InvalidFields(Vec<FieldError>),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal,
+    /// The request never reached the server or its answer could not be read.
+    #[error("Could not reach the server: {0}")]
+    Network(String),
+}
+
+/// One invalid field of a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid(_) | AppError::InvalidFields(_) => 400,
+            AppError::Forbidden(_) => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) => 409,
+            AppError::Internal | AppError::Network(_) => 500,
+        }
+    }
+
+    /// Stable machine-readable code, used in JSON bodies.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid(_) | AppError::InvalidFields(_) => "invalid",
+            AppError::NotFound(_) => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Internal => "internal",
+            AppError::Network(_) => "network",
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(msg) | ServerFnErrorErr::Response(msg) => {
+                AppError::Network(msg)
+            }
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
+                AppError::Invalid(format!("The request could not be read: {msg}"))
+            }
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use axum::Json;
+    use axum::response::{IntoResponse, Response};
+    use http::StatusCode;
+
+    impl AppError {
+        /// Logs an internal failure with its context and returns the generic error.
+        pub fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
+            tracing::error!(%err, "{context}");
+            AppError::Internal
+        }
+
+        /// Sets the HTTP status of the current server function response to this error's.
+        pub fn with_status(self) -> AppError {
+            if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                res.set_status(StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+            }
+            self
+        }
+    }
+
+    impl From<diesel::result::Error> for AppError {
+        fn from(err: diesel::result::Error) -> Self {
+            match err {
+                diesel::result::Error::NotFound => AppError::NotFound("Not found.".into()),
+                other => AppError::internal("database query failed", other),
+            }
+        }
+    }
+
+    impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {
+        fn from(err: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+            AppError::internal("database pool unavailable", err)
+        }
+    }
+
+    impl IntoResponse for AppError {
+        fn into_response(self) -> Response {
+            let status =
+                StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let fields = match &self {
+                AppError::InvalidFields(fields) => Some(fields.clone()),
+                _ => None,
+            };
+            let body = serde_json::json!({
+                "error": self.code(),
+                "message": self.to_string(),
+                "fields": fields,
+            });
+            (status, Json(body)).into_response()
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! Language and theme. Every UI string is a `Msg`; `text` matches exhaustively on both
+//! languages, so a string missing a translation does not compile.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const LANG_COOKIE: &str = "deskfolio_lang";
+pub const THEME_COOKIE: &str = "deskfolio_theme";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Es,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Es];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "es" => Some(Lang::Es),
+            _ => None,
+        }
+    }
+
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Es => "Español",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 2] = [Theme::Dark, Theme::Light];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Theme::Dark => "dark",
+            Theme::Light => "light",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Theme> {
+        match code.trim() {
+            "dark" => Some(Theme::Dark),
+            "light" => Some(Theme::Light),
+            _ => None,
+        }
+    }
+}
+
+/// The visitor's language and theme for this page, shared by every component through context.
+#[derive(Clone, Copy)]
+pub struct Prefs {
+    pub lang: RwSignal<Lang>,
+    pub theme: RwSignal<Theme>,
+}
+
+impl Prefs {
+    pub fn provide(lang: Lang, theme: Theme) -> Prefs {
+        let prefs = Prefs { lang: RwSignal::new(lang), theme: RwSignal::new(theme) };
+        provide_context(prefs);
+        prefs
+    }
+
+    pub fn expect() -> Prefs {
+        use_context::<Prefs>().unwrap_or_else(|| Prefs::provide(Lang::En, Theme::Dark))
+    }
+
+    /// The message in the current language (reactive when called inside a closure).
+    pub fn t(&self, msg: Msg) -> &'static str {
+        text(self.lang.get(), msg)
+    }
+
+    /// Switches language and remembers the choice in a cookie, so the server renders it next time.
+    pub fn set_lang(&self, lang: Lang) {
+        self.lang.set(lang);
+        remember(LANG_COOKIE, lang.code());
+    }
+
+    pub fn set_theme(&self, theme: Theme) {
+        self.theme.set(theme);
+        remember(THEME_COOKIE, theme.code());
+    }
+}
+
+fn remember(name: &str, value: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(doc) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+        {
+            // A year; host-only and readable by the server when it renders the next page.
+            let _ = doc.set_cookie(&format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (name, value);
+}
+
+/// Picks the language for a request: the visitor's cookie, then `Accept-Language`, then the
+/// tenant's default.
+pub fn negotiate_lang(cookie: Option<&str>, accept_language: Option<&str>, fallback: Lang) -> Lang {
+    if let Some(lang) = cookie.and_then(Lang::parse) {
+        return lang;
+    }
+    if let Some(header) = accept_language {
+        let mut ranges: Vec<(f32, &str)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let tag = pieces.next()?.trim();
+                let q = pieces
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .unwrap_or(1.0);
+                (!tag.is_empty() && q > 0.0).then_some((q, tag))
+            })
+            .collect();
+        ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
+        if let Some(lang) = ranges.iter().find_map(|(_, tag)| Lang::parse(tag)) {
+            return lang;
+        }
+    }
+    fallback
+}
+
+/// Every string the interface shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    NotFoundTitle,
+    NotFoundBody,
+    NotFoundRegister,
+    PageNotFound,
+    BackToDesktop,
+    Loading,
+    FileExplorer,
+    Viewer,
+    Home,
+    Back,
+    Up,
+    Folders,
+    EmptyFolder,
+    Minimize,
+    Maximize,
+    Restore,
+    Close,
+    Open,
+    Start,
+    Language,
+    Theme,
+    ThemeDark,
+    ThemeLight,
+    Name,
+    Kind,
+    Folder,
+    File,
+    Size,
+    Taskbar,
+    Desktop,
+    Retry,
+    LandingTitle,
+    LandingTagline,
+    LandingPitch1,
+    LandingPitch2,
+    LandingPitch3,
+    RegisterTitle,
+    Username,
+    UsernameHint,
+    Email,
+    EmailOptional,
+    Password,
+    PasswordHint,
+    CreatePortfolio,
+    Creating,
+    Checking,
+    Available,
+    Taken,
+    Created,
+    SeeDemo,
+    Breadcrumbs,
+    ResizeWindow,
+    OpenWindows,
+}
+
+pub fn text(lang: Lang, msg: Msg) -> &'static str {
+    use Msg::*;
+    match lang {
+        Lang::En => match msg {
+            NotFoundTitle => "This portfolio does not exist",
+            NotFoundBody => "Nobody has claimed this address yet:",
+            NotFoundRegister => "Claim it — create your portfolio",
+            PageNotFound => "There is no page at this address.",
+            BackToDesktop => "Back to the desktop",
+            Loading => "Loading…",
+            FileExplorer => "File Explorer",
+            Viewer => "Viewer",
+            Home => "Home",
+            Back => "Back",
+            Up => "Up one level",
+            Folders => "Folders",
+            EmptyFolder => "This folder is empty.",
+            Minimize => "Minimize",
+            Maximize => "Maximize",
+            Restore => "Restore",
+            Close => "Close",
+            Open => "Open",
+            Start => "Start",
+            Language => "Language",
+            Theme => "Theme",
+            ThemeDark => "Dark",
+            ThemeLight => "Light",
+            Name => "Name",
+            Kind => "Kind",
+            Folder => "Folder",
+            File => "File",
+            Size => "Size",
+            Taskbar => "Taskbar",
+            Desktop => "Desktop",
+            Retry => "Try again",
+            LandingTitle => "Deskfolio — your portfolio as a desktop",
+            LandingTagline => "Your portfolio, as a desktop in the browser.",
+            LandingPitch1 => "Windows, a file explorer and a markdown viewer over your own files.",
+            LandingPitch2 => "Your own address: yourname.deskfolio, ready in seconds.",
+            LandingPitch3 => "An assistant that answers visitors from what you tell it.",
+            RegisterTitle => "Create your portfolio",
+            Username => "Username",
+            UsernameHint => "3–30 letters, digits or inner hyphens. It becomes your address.",
+            Email => "Email",
+            EmailOptional => "optional",
+            Password => "Password",
+            PasswordHint => "At least 8 characters.",
+            CreatePortfolio => "Create my portfolio",
+            Creating => "Creating…",
+            Checking => "Checking…",
+            Available => "is available",
+            Taken => "is taken",
+            Created => "Your portfolio is ready. Taking you there…",
+            SeeDemo => "See the demo portfolio",
+            Breadcrumbs => "Path",
+            ResizeWindow => "Resize window",
+            OpenWindows => "Open windows",
+        },
+        Lang::Es => match msg {
+            NotFoundTitle => "Este portafolio no existe",
+            NotFoundBody => "Nadie ha reclamado esta dirección todavía:",
+            NotFoundRegister => "Reclámala: crea tu portafolio",
+            PageNotFound => "No hay ninguna página en esta dirección.",
+            BackToDesktop => "Volver al escritorio",
+            Loading => "Cargando…",
+            FileExplorer => "Explorador de archivos",
+            Viewer => "Visor",
+            Home => "Inicio",
+            Back => "Atrás",
+            Up => "Subir un nivel",
+            Folders => "Carpetas",
+            EmptyFolder => "Esta carpeta está vacía.",
+            Minimize => "Minimizar",
+            Maximize => "Maximizar",
+            Restore => "Restaurar",
+            Close => "Cerrar",
+            Open => "Abrir",
+            Start => "Inicio",
+            Language => "Idioma",
+            Theme => "Tema",
+            ThemeDark => "Oscuro",
+            ThemeLight => "Claro",
+            Name => "Nombre",
+            Kind => "Tipo",
+            Folder => "Carpeta",
+            File => "Archivo",
+            Size => "Tamaño",
+            Taskbar => "Barra de tareas",
+            Desktop => "Escritorio",
+            Retry => "Reintentar",
+            LandingTitle => "Deskfolio: tu portafolio como un escritorio",
+            LandingTagline => "Tu portafolio, como un escritorio en el navegador.",
+            LandingPitch1 => "Ventanas, un explorador de archivos y un visor de markdown sobre tus propios archivos.",
+            LandingPitch2 => "Tu propia dirección: tunombre.deskfolio, lista en segundos.",
+            LandingPitch3 => "Un asistente que responde a las visitas con lo que tú le cuentas.",
+            RegisterTitle => "Crea tu portafolio",
+            Username => "Nombre de usuario",
+            UsernameHint => "De 3 a 30 letras, dígitos o guiones internos. Será tu dirección.",
+            Email => "Correo electrónico",
+            EmailOptional => "opcional",
+            Password => "Contraseña",
+            PasswordHint => "Al menos 8 caracteres.",
+            CreatePortfolio => "Crear mi portafolio",
+            Creating => "Creando…",
+            Checking => "Comprobando…",
+            Available => "está disponible",
+            Taken => "no está disponible",
+            Created => "Tu portafolio está listo. Te llevamos allí…",
+            SeeDemo => "Ver el portafolio de demostración",
+            Breadcrumbs => "Ruta",
+            ResizeWindow => "Cambiar tamaño de la ventana",
+            OpenWindows => "Ventanas abiertas",
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_choice_beats_accept_language_and_tenant_default() {
+        assert_eq!(negotiate_lang(Some("es"), Some("en-US,en;q=0.9"), Lang::En), Lang::Es);
+    }
+
+    #[test]
+    fn accept_language_is_ranked_by_quality() {
+        assert_eq!(negotiate_lang(None, Some("fr-FR, en;q=0.5, es;q=0.8"), Lang::En), Lang::Es);
+        assert_eq!(negotiate_lang(None, Some("es-MX;q=0, en"), Lang::Es), Lang::En);
+    }
+
+    #[test]
+    fn unknown_languages_fall_back_to_the_tenant_default() {
+        assert_eq!(negotiate_lang(Some("klingon"), Some("de, fr"), Lang::Es), Lang::Es);
+        assert_eq!(negotiate_lang(None, None, Lang::En), Lang::En);
+    }
+}

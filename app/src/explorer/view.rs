@@ -1,0 +1,179 @@
+//! Explorer and viewer windows.
+
+use leptos::prelude::*;
+
+use super::{folder_tree, open_path, FileBody, FolderNode, PathView};
+use crate::core::i18n::{Msg, Prefs};
+use crate::desktop::{icon_for, Desk, Win};
+
+#[component]
+pub fn ExplorerWindow(win: Win) -> impl IntoView {
+    let desk = Desk::expect();
+    let prefs = Prefs::expect();
+    let listing = Resource::new(move || win.path.get(), open_path);
+    let tree = Resource::new(|| (), |_| folder_tree());
+    let go = move |path: String| desk.navigate(win, path);
+
+    view! {
+        <div class="explorer-toolbar">
+            <button type="button" aria-label=move || prefs.t(Msg::Back) title=move || prefs.t(Msg::Back)
+                disabled=move || win.back.with(Vec::is_empty)
+                on:click=move |_| desk.go_back(win)>"←"</button>
+            <button type="button" aria-label=move || prefs.t(Msg::Up) title=move || prefs.t(Msg::Up)
+                disabled=move || win.path.get() == "/"
+                on:click=move |_| go(super::parent_of(&win.path.get_untracked()))>"↑"</button>
+            <nav class="breadcrumbs" aria-label=move || prefs.t(Msg::Breadcrumbs)>
+                {move || {
+                    let path = win.path.get();
+                    let mut crumbs = vec![("/".to_string(), prefs.t(Msg::Home).to_string())];
+                    let mut acc = String::new();
+                    for seg in super::segments(&path) {
+                        acc = super::join(&acc, seg);
+                        crumbs.push((acc.clone(), seg.to_string()));
+                    }
+                    let last = crumbs.len() - 1;
+                    crumbs.into_iter().enumerate().map(|(i, (target, name))| {
+                        let current = i == last;
+                        view! {
+                            <span class="sep" aria-hidden="true">{if i == 0 { "" } else { "›" }}</span>
+                            <button type="button" class="crumb"
+                                aria-current=if current { Some("location") } else { None }
+                                on:click=move |_| go(target.clone())>{name}</button>
+                        }
+                    }).collect_view()
+                }}
+            </nav>
+        </div>
+        <div class="explorer-body">
+            <aside class="tree" aria-label=move || prefs.t(Msg::Folders)>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        tree.await.ok().map(|root| view! {
+                            <ul role="tree"><TreeItem node=root win/></ul>
+                        })
+                    })}
+                </Transition>
+            </aside>
+            <div class="listing">
+                <Transition fallback=move || view! { <p class="loading">{move || prefs.t(Msg::Loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match listing.await {
+                            Ok(PathView::Folder { entries, .. }) if entries.is_empty() => {
+                                view! { <p class="empty">{move || prefs.t(Msg::EmptyFolder)}</p> }.into_any()
+                            }
+                            Ok(PathView::Folder { entries, .. }) => view! {
+                                <ul class="entries" role="list">
+                                    {entries.into_iter().map(|entry| {
+                                        let glyph = icon_for(&entry);
+                                        let name = entry.name.clone();
+                                        let href = super::address_for(&entry.path);
+                                        let kind = entry.kind;
+                                        view! {
+                                            <li>
+                                                <a class="entry" href=href data-kind=move || format!("{kind:?}").to_lowercase()
+                                                    on:click=move |ev| { ev.prevent_default(); desk.open_entry(&entry); }>
+                                                    <span class="glyph" aria-hidden="true">{glyph}</span>
+                                                    <span class="name">{name}</span>
+                                                </a>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Ok(PathView::File { path, .. }) => {
+                                // The address named a file: show its folder and open the file.
+                                desk.open_file(path.clone());
+                                view! { <p class="empty">{path}</p> }.into_any()
+                            }
+                            Err(err) => view! {
+                                <div class="error" role="alert">
+                                    <p>{err.to_string()}</p>
+                                    <button type="button" on:click=move |_| go("/".into())>{move || prefs.t(Msg::Home)}</button>
+                                </div>
+                            }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn TreeItem(node: FolderNode, win: Win) -> impl IntoView {
+    let desk = Desk::expect();
+    let prefs = Prefs::expect();
+    let path = node.path.clone();
+    let selected = {
+        let path = path.clone();
+        move || win.path.get() == path
+    };
+    let label = if node.path == "/" { None } else { Some(node.name.clone()) };
+    let children = node.children.clone();
+    view! {
+        <li role="treeitem" aria-selected=move || selected().to_string()>
+            <button type="button" class="tree-node" on:click=move |_| desk.navigate(win, path.clone())>
+                <span aria-hidden="true">"📁 "</span>
+                {match label {
+                    Some(name) => name.into_any(),
+                    None => (move || prefs.t(Msg::Home)).into_any(),
+                }}
+            </button>
+            {(!children.is_empty()).then(|| view! {
+                <ul role="group">
+                    {children.into_iter().map(|child| view! { <TreeItem node=child win/> }.into_any()).collect_view()}
+                </ul>
+            })}
+        </li>
+    }
+}
+
+#[component]
+pub fn ViewerWindow(win: Win) -> impl IntoView {
+    let desk = Desk::expect();
+    let prefs = Prefs::expect();
+    let file = Resource::new(move || win.path.get(), open_path);
+    // Relative links inside a document open in the desktop instead of leaving the page.
+    let follow_link = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let anchor = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("a").ok().flatten());
+            let Some(anchor) = anchor else { return };
+            let Some(href) = anchor.get_attribute("href") else { return };
+            let external = href.contains(':') || href.starts_with('/') || href.starts_with('#');
+            if !external {
+                ev.prevent_default();
+                let base = super::parent_of(&win.path.get_untracked());
+                desk.open_path(super::join(&base, &href));
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, desk);
+    };
+    view! {
+        <Transition fallback=move || view! { <p class="loading">{move || prefs.t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match file.await {
+                    Ok(PathView::File { body: FileBody::Markdown { html }, .. }) => {
+                        view! { <article class="markdown" on:click=follow_link inner_html=html></article> }.into_any()
+                    }
+                    Ok(PathView::File { body: FileBody::Text { text }, .. }) => {
+                        view! { <pre class="text">{text}</pre> }.into_any()
+                    }
+                    Ok(PathView::File { body: FileBody::Binary { mime }, .. }) => {
+                        view! { <p class="empty">{mime}</p> }.into_any()
+                    }
+                    Ok(PathView::Folder { path, .. }) => {
+                        desk.open_folder(path.clone());
+                        view! { <p class="empty">{path}</p> }.into_any()
+                    }
+                    Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,159 @@
+//! The database: SQLite (embedded default) or PostgreSQL, behind one pool type.
+//!
+//! Query bodies are written once and expanded per backend by [`with_conn!`], so both backends
+//! run the same code.
+
+use diesel::sqlite::SqliteConnection;
+use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// Where the data lives, parsed from `DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A file path (or `:memory:`).
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<DatabaseUrl, String> {
+        let raw = raw.trim();
+        if let Some(path) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
+            if path.is_empty() {
+                return Err("a sqlite URL needs a file path, e.g. sqlite://data/deskfolio.db".into());
+            }
+            return Ok(DatabaseUrl::Sqlite(path.to_string()));
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(raw.to_string()));
+        }
+        Err("expected sqlite://<path> or postgres://user@host/db".into())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Sqlite(_) => "sqlite",
+            DatabaseUrl::Postgres(_) => "postgres",
+        }
+    }
+}
+
+#[derive(Clone)]
+pub enum Db {
+    Sqlite(Pool<SqliteConn>),
+    Postgres(Pool<AsyncPgConnection>),
+}
+
+/// Runs `$body` with `$conn: &mut <backend connection>`, once per backend arm.
+#[macro_export]
+macro_rules! with_conn {
+    ($db:expr, $conn:ident => $body:expr) => {
+        match $db {
+            $crate::server::db::Db::Sqlite(pool) => {
+                let mut pooled = pool.get().await?;
+                let $conn = &mut *pooled;
+                $body
+            }
+            $crate::server::db::Db::Postgres(pool) => {
+                let mut pooled = pool.get().await?;
+                let $conn = &mut *pooled;
+                $body
+            }
+        }
+    };
+}
+
+impl Db {
+    /// Opens the pool. SQLite connections get WAL, a busy timeout and enforced foreign keys.
+    pub async fn connect(url: &DatabaseUrl, max_size: usize) -> anyhow::Result<Db> {
+        match url {
+            DatabaseUrl::Sqlite(path) => {
+                if path != ":memory:" {
+                    if let Some(dir) = std::path::Path::new(path).parent() {
+                        if !dir.as_os_str().is_empty() {
+                            std::fs::create_dir_all(dir).map_err(|e| {
+                                anyhow::anyhow!("cannot create the folder {} for the SQLite database: {e}", dir.display())
+                            })?;
+                        }
+                    }
+                }
+                let mut config = ManagerConfig::<SqliteConn>::default();
+                config.custom_setup = Box::new(|url| {
+                    let url = url.to_string();
+                    Box::pin(async move {
+                        let mut conn = SqliteConn::establish(&url).await?;
+                        conn.batch_execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await
+                        .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                        Ok(conn)
+                    })
+                });
+                let manager = AsyncDieselConnectionManager::new_with_config(path.clone(), config);
+                let pool = Pool::builder(manager).max_size(max_size).build()?;
+                // Fail at start-up, not on the first request, when the file can't be opened.
+                drop(pool.get().await.map_err(|e| anyhow::anyhow!("cannot open SQLite database {path}: {e}"))?);
+                Ok(Db::Sqlite(pool))
+            }
+            DatabaseUrl::Postgres(url) => {
+                let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url.clone());
+                let pool = Pool::builder(manager).max_size(max_size).build()?;
+                drop(pool.get().await.map_err(|e| anyhow::anyhow!("cannot connect to PostgreSQL: {e}"))?);
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies pending migrations; safe when several nodes start at once (PostgreSQL takes an
+    /// advisory lock, SQLite serialises writers). Re-running is a no-op.
+    pub async fn migrate(&self) -> anyhow::Result<usize> {
+        match self {
+            Db::Sqlite(pool) => {
+                let conn = pool.get().await?;
+                let conn = diesel_async::pooled_connection::deadpool::Object::take(conn);
+                run_migrations(conn, SQLITE_MIGRATIONS).await
+            }
+            Db::Postgres(pool) => {
+                let mut conn = pool.get().await?;
+                // A fixed key: "deskfolio" in ASCII, folded into an i64.
+                conn.batch_execute("SELECT pg_advisory_lock(7250988123458516079)").await?;
+                // Taken out of the pool: the session-level lock is released when this
+                // connection closes after the migrations.
+                let conn = diesel_async::pooled_connection::deadpool::Object::take(conn);
+                run_migrations(conn, POSTGRES_MIGRATIONS).await
+            }
+        }
+    }
+}
+
+async fn run_migrations<C>(conn: C, migrations: EmbeddedMigrations) -> anyhow::Result<usize>
+where
+    C: AsyncConnection + 'static,
+    diesel_async::AsyncMigrationHarness<C>: MigrationHarness<C::Backend>,
+{
+    tokio::task::spawn_blocking(move || {
+        let mut harness = diesel_async::AsyncMigrationHarness::new(conn);
+        harness
+            .run_pending_migrations(migrations)
+            .map(|applied| applied.len())
+            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))
+    })
+    .await?
+}

@@ -1,0 +1,60 @@
+//! Server-only infrastructure shared by the features: state, database, tenancy.
+
+pub mod db;
+pub mod schema;
+pub mod tenancy;
+pub mod seed;
+
+use std::sync::Arc;
+
+use ipnet::IpNet;
+
+use crate::core::error::AppError;
+use db::Db;
+use tenancy::TenantCache;
+
+/// Settings the application needs at run time; the binary builds it from its configuration.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// The apex domain, e.g. `example.com`; tenants live at `<username>.<base_domain>`.
+    pub base_domain: String,
+    /// Peers whose `X-Subdomain` / `X-Forwarded-*` headers are believed.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+impl SiteConfig {
+    pub fn is_trusted_proxy(&self, ip: std::net::IpAddr) -> bool {
+        let ip = tenancy::canonical_ip(ip);
+        self.trusted_proxies.iter().any(|net| net.contains(&ip))
+    }
+}
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<SiteConfig>,
+    pub tenants: TenantCache,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: SiteConfig) -> AppState {
+        AppState { db, config: Arc::new(config), tenants: TenantCache::new() }
+    }
+}
+
+/// The application state, from the Leptos context of the current request.
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| AppError::internal("request context", "AppState missing from context"))
+}
+
+/// The request's parts (headers, extensions), from the Leptos context.
+pub fn request_parts() -> Result<http::request::Parts, AppError> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .ok_or_else(|| AppError::internal("request context", "request parts missing from context"))
+}
+
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

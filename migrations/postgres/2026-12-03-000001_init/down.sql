@@ -1,0 +1,9 @@
+DROP TABLE contact_messages;
+DROP TABLE ai_personalities;
+DROP TABLE memory_keywords;
+DROP TABLE memories;
+DROP TABLE nodes;
+DROP TABLE uploads;
+DROP TABLE settings;
+DROP TABLE sessions;
+DROP TABLE users;

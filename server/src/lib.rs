@@ -1,0 +1,152 @@
+//! The Deskfolio server: configuration, router assembly, start-up and shutdown.
+
+pub mod config;
+mod origin;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use app::server::{AppState, SiteConfig};
+use app::server::db::Db;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use leptos::prelude::*;
+use leptos_axum::handle_server_fns_with_context;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use config::{Cli, Command, Config};
+
+/// Opens the database, applies migrations and creates the demo tenant when asked.
+pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
+    let db = Db::connect(&config.database_url, usize::from(config.database_pool_size)).await?;
+    let applied = db.migrate().await?;
+    tracing::info!(backend = db.backend_name(), applied, "database ready");
+    let state = AppState::new(
+        db,
+        SiteConfig { base_domain: config.base_domain.clone(), trusted_proxies: config.trusted_proxies.clone() },
+    );
+    if config.demo_tenant {
+        let created = app::server::seed::ensure_demo_tenant(&state, config.demo_password.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("could not create the demo tenant: {e}"))?;
+        if created {
+            tracing::info!("created the demo tenant");
+        }
+    }
+    Ok(state)
+}
+
+/// The whole application router: pages, server functions, JSON endpoints and static files.
+pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    let context = {
+        let state = state.clone();
+        let options = options.clone();
+        move || {
+            provide_context(state.clone());
+            provide_context(options.clone());
+        }
+    };
+    let page = {
+        let options = options.clone();
+        leptos_axum::render_app_to_stream_in_order_with_context(context.clone(), move || app::shell(options.clone()))
+    };
+    let server_fns = {
+        let context = context.clone();
+        move |req: Request<Body>| handle_server_fns_with_context(context.clone(), req)
+    };
+    let site_root = PathBuf::from(options.site_root.as_ref());
+    let pkg_dir = site_root.join(options.site_pkg_dir.as_ref());
+
+    // The wasm and JS bundles, served precompressed when the build made .br/.gz files.
+    // Names are not hashed, so browsers revalidate (cheap 304s) rather than cache blindly.
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
+    let assets = ServeDir::new(site_root).precompressed_br().precompressed_gzip().fallback(
+        tower::service_fn({
+            let page = page.clone();
+            move |req: Request<Body>| {
+                let page = page.clone();
+                async move {
+                    let mut res = page(req).await;
+                    // Unknown paths render the site's 404 page, with a 404 status.
+                    if res.status() == StatusCode::OK {
+                        *res.status_mut() = StatusCode::NOT_FOUND;
+                    }
+                    Ok::<_, std::convert::Infallible>(res)
+                }
+            }
+        }),
+    );
+
+    Router::new()
+        .route("/", get(page.clone()))
+        .route("/files", get(page.clone()))
+        .route("/files/", get(page.clone()))
+        .route("/files/{*path}", get(page))
+        .route("/api/{*fn_name}", post(server_fns.clone()).get(server_fns))
+        .route("/auth/register", post(app::auth::ssr::register_handler))
+        .route("/healthz", get(live))
+        .route("/readyz", get(ready))
+        .nest("/pkg", pkg)
+        .fallback_service(assets)
+        .layer(axum::middleware::from_fn(origin::check_origin))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), app::server::tenancy::resolve_site))
+        .with_state(state)
+}
+
+/// Liveness: answers from memory, touches nothing (also the benchmark's ceiling).
+async fn live() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers.
+async fn ready(State(state): State<AppState>) -> impl IntoResponse {
+    match app::server::tenancy::find_tenant(&state, "readiness-probe").await {
+        Ok(_) => (StatusCode::OK, "ready"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// Serves until Ctrl+C or SIGTERM, then lets in-flight requests finish.
+pub async fn serve(router: Router, addr: SocketAddr) -> anyhow::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e} (set LISTEN_ADDR to another address)"))?
+        // Without TCP_NODELAY keep-alive responses wait on delayed ACKs.
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
