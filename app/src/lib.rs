@@ -16,18 +16,35 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Link, Meta, MetaTags, Stylesheet, Title};
 
 use crate::core::i18n::{Msg, Prefs};
-use crate::core::site::{get_site, SiteInfo, SiteKind};
+use crate::core::site::{SiteInfo, SiteKind, SITE_INFO_ELEMENT_ID};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The site is known synchronously from the request; the browser reads the same value from
+    // this script element, so both sides render the same page.
+    let site_json = {
+        #[cfg(feature = "ssr")]
+        {
+            core::site::ssr::current_site_info()
+                .ok()
+                .map(|info| {
+                    provide_context(info.clone());
+                    serde_json::to_string(&info).unwrap_or_default().replace('<', "\\u003c")
+                })
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        String::new()
+    };
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
+                <script id=SITE_INFO_ELEMENT_ID type="application/json" inner_html=site_json></script>
                 <MetaTags/>
             </head>
             <body>
@@ -37,33 +54,37 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The root component: resolves which site this host serves and renders it.
+/// The root component: renders the site this host serves.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let site = OnceResource::new_blocking(get_site());
+    let body = match core::site::current() {
+        Some(info) => view! { <Site info/> }.into_any(),
+        None => view! {
+            <main class="fatal">
+                <h1>"Deskfolio"</h1>
+                <p>"This page could not be prepared. Please reload."</p>
+            </main>
+        }
+        .into_any(),
+    };
     view! {
         <Stylesheet id="leptos" href="/pkg/deskfolio.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-        <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match site.await {
-                        Ok(info) => view! { <Site info/> }.into_any(),
-                        Err(err) => view! {
-                            <main class="fatal">
-                                <h1>"Deskfolio"</h1>
-                                <p>{err.to_string()}</p>
-                            </main>
-                        }.into_any(),
-                    }
-                })}
-        </Suspense>
+        {body}
     }
 }
 
 #[component]
 fn Site(info: SiteInfo) -> impl IntoView {
     let prefs = Prefs::provide(info.lang, info.theme);
+    // Effects run only in the browser: this marks the page as hydrated (tests wait for it).
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
     let lang_attr = move || prefs.lang.get().code();
     let theme_attr = move || prefs.theme.get().code();
     view! {

@@ -43,6 +43,8 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
 
 /// The whole application router: pages, server functions, JSON endpoints and static files.
 pub fn router(state: AppState, options: LeptosOptions) -> Router {
+    // Leptos spawns resource futures on a global executor; already set is fine (tests build many routers).
+    let _ = any_spawner::Executor::init_tokio();
     let context = {
         let state = state.clone();
         let options = options.clone();

@@ -1,8 +1,10 @@
 //! What the current host serves, as both builds see it.
 
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
 use super::error::AppError;
 use super::i18n::{Lang, Theme};
 
@@ -34,9 +36,23 @@ pub struct SiteInfo {
     pub path: String,
 }
 
-#[server(prefix = "/api", endpoint = "site")]
-pub async fn get_site() -> Result<SiteInfo, AppError> {
-    ssr::current_site_info().map_err(AppError::with_status)
+/// The id of the `<script type="application/json">` that carries the page's `SiteInfo`.
+pub const SITE_INFO_ELEMENT_ID: &str = "deskfolio-site";
+
+/// The site of the current page: from the request on the server, from the page in the browser.
+pub fn current() -> Option<SiteInfo> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<SiteInfo>()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let text = web_sys::window()?
+            .document()?
+            .get_element_by_id(SITE_INFO_ELEMENT_ID)?
+            .text_content()?;
+        serde_json::from_str(&text).ok()
+    }
 }
 
 #[cfg(feature = "ssr")]

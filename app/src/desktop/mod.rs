@@ -297,6 +297,7 @@ pub fn Desktop(profile: TenantProfile, address: String) -> impl IntoView {
     let desk = Desk::new();
     provide_context(desk);
     let title = profile.site_title.clone();
+    let owner = StoredValue::new(profile.display_name.clone());
     let description = if profile.description.is_empty() { profile.site_title.clone() } else { profile.description.clone() };
 
     view! {
@@ -307,18 +308,17 @@ pub fn Desktop(profile: TenantProfile, address: String) -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{move || prefs.t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match state.await {
-                        Ok(data) => view! { <DesktopBody data/> }.into_any(),
+                        Ok(data) => view! { <DesktopBody data owner=owner.get_value()/> }.into_any(),
                         Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                     }
                 })}
             </Suspense>
-            <Taskbar owner=profile.display_name.clone()/>
         </div>
     }
 }
 
 #[component]
-fn DesktopBody(data: DesktopData) -> impl IntoView {
+fn DesktopBody(data: DesktopData, owner: String) -> impl IntoView {
     let desk = Desk::expect();
     let prefs = Prefs::expect();
     // Open what the address names, identically on the server and during hydration.
@@ -374,6 +374,8 @@ fn DesktopBody(data: DesktopData) -> impl IntoView {
                 <WindowFrame win/>
             </For>
         </div>
+        // After the windows: the taskbar lists them, on the server as in the browser.
+        <Taskbar owner/>
     }
 }
 

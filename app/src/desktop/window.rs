@@ -16,18 +16,6 @@ enum Gesture {
     Resize { start_x: i32, start_y: i32, w: i32, h: i32 },
 }
 
-fn capture(ev: &PointerEvent) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
-            let _ = el.set_pointer_capture(ev.pointer_id());
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = ev;
-}
-
 fn on_button(ev: &PointerEvent) -> bool {
     #[cfg(feature = "hydrate")]
     {
@@ -59,7 +47,7 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
         if ev.button() != 0 || win.maximized.get_untracked() || on_button(&ev) {
             return;
         }
-        capture(&ev);
+        ev.prevent_default();
         gesture.set_value(Some(Gesture::Move {
             dx: ev.client_x() - win.x.get_untracked(),
             dy: ev.client_y() - win.y.get_untracked(),
@@ -70,8 +58,9 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
             return;
         }
         ev.stop_propagation();
+        // No text selection or native drag-and-drop may start: either cancels the gesture.
+        ev.prevent_default();
         desk.focus(id);
-        capture(&ev);
         gesture.set_value(Some(Gesture::Resize {
             start_x: ev.client_x(),
             start_y: ev.client_y(),
@@ -92,6 +81,17 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
         None => {}
     };
     let finish = move |_ev: PointerEvent| gesture.set_value(None);
+    // Moves and releases are followed on the whole window, so a fast pointer that leaves the
+    // title bar or the resize handle keeps dragging (pointer capture is not reliable when the
+    // element changes size under the pointer).
+    let move_listener = window_event_listener(leptos::ev::pointermove, track);
+    let up_listener = window_event_listener(leptos::ev::pointerup, finish);
+    let cancel_listener = window_event_listener(leptos::ev::pointercancel, finish);
+    on_cleanup(move || {
+        move_listener.remove();
+        up_listener.remove();
+        cancel_listener.remove();
+    });
 
     let on_key = move |ev: KeyboardEvent| {
         if ev.key() == "Escape" {
@@ -145,9 +145,6 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
             <header
                 class="titlebar"
                 on:pointerdown=start_move
-                on:pointermove=track
-                on:pointerup=finish
-                on:pointercancel=finish
                 on:dblclick=move |_| win.maximized.update(|m| *m = !*m)
             >
                 <h2 id=title_id_for_heading>{title}</h2>
@@ -173,9 +170,6 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
                 role="separator"
                 aria-label=move || prefs.t(Msg::ResizeWindow)
                 on:pointerdown=start_resize
-                on:pointermove=track
-                on:pointerup=finish
-                on:pointercancel=finish
             ></div>
         </section>
     }

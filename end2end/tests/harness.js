@@ -1,0 +1,86 @@
+// Starts the real server binary on a free port with a fresh database, and a headless Chromium.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '..', '..');
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+    srv.on('error', fail);
+  });
+}
+
+export async function startServer(env = {}) {
+  const bin = process.env.DESKFOLIO_BIN || join(root, 'target', 'debug', 'deskfolio');
+  if (!existsSync(bin)) throw new Error(`server binary not found at ${bin}: build it with cargo leptos build`);
+  const siteRoot = process.env.LEPTOS_SITE_ROOT || join(root, 'target', 'site');
+  const dir = mkdtempSync(join(tmpdir(), 'deskfolio-e2e-'));
+  const port = await freePort();
+  const databaseUrl = process.env.E2E_DATABASE_URL || `sqlite://${join(dir, 'e2e.db')}`;
+  const child = spawn(bin, [], {
+    cwd: root,
+    env: {
+      ...process.env,
+      LISTEN_ADDR: `127.0.0.1:${port}`,
+      DATABASE_URL: databaseUrl,
+      LEPTOS_SITE_ROOT: siteRoot,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      RUST_LOG: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const base = `http://localhost:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not become ready in 30 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port,
+    base,
+    url: (sub, path = '/') => `http://${sub ? sub + '.' : ''}localhost:${port}${path}`,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run',
+    ],
+  });
+}
+
+/// Waits until the wasm bundle has hydrated the page.
+export async function hydrated(page) {
+  await page.waitForSelector('html[data-hydrated="true"]', { timeout: 20_000 });
+}
