@@ -59,6 +59,9 @@ pub struct Desk {
     pub focused: RwSignal<Option<u32>>,
     /// False while the first page's windows are being opened: they match the address already.
     settled: StoredValue<bool>,
+    /// Windows' signals belong to the desk, not to whichever component opened them, so closing
+    /// one window never disposes another's state.
+    owner: StoredValue<Owner>,
 }
 
 impl Desk {
@@ -69,6 +72,7 @@ impl Desk {
             top_z: StoredValue::new(10),
             focused: RwSignal::new(None),
             settled: StoredValue::new(false),
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
         }
     }
 
@@ -84,7 +88,8 @@ impl Desk {
             WinKind::Explorer => (760, 480),
             WinKind::Viewer => (700, 540),
         };
-        let win = Win {
+        let owner = self.owner.get_value();
+        let win = owner.with(|| Win {
             id,
             kind,
             path: RwSignal::new(path),
@@ -96,7 +101,7 @@ impl Desk {
             z: RwSignal::new(0),
             minimized: RwSignal::new(false),
             maximized: RwSignal::new(false),
-        };
+        });
         self.windows.update(|ws| ws.push(win));
         self.focus(id);
         win
@@ -294,8 +299,6 @@ pub fn Desktop(profile: TenantProfile, address: String) -> impl IntoView {
     let prefs = Prefs::expect();
     let path = explorer::path_from_address(&address).unwrap_or_else(|| "/".into());
     let state = OnceResource::new_blocking(desktop_state(path));
-    let desk = Desk::new();
-    provide_context(desk);
     let title = profile.site_title.clone();
     let owner = StoredValue::new(profile.display_name.clone());
     let description = if profile.description.is_empty() { profile.site_title.clone() } else { profile.description.clone() };
@@ -319,7 +322,9 @@ pub fn Desktop(profile: TenantProfile, address: String) -> impl IntoView {
 
 #[component]
 fn DesktopBody(data: DesktopData, owner: String) -> impl IntoView {
-    let desk = Desk::expect();
+    // A fresh desk per render: the server may render this body more than once.
+    let desk = Desk::new();
+    provide_context(desk);
     let prefs = Prefs::expect();
     // Open what the address names, identically on the server and during hydration.
     match &data.open {
