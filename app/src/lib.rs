@@ -13,10 +13,10 @@ pub mod landing;
 pub mod server;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{Html, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 
 use crate::core::i18n::{Msg, Prefs};
-use crate::core::site::{SiteInfo, SiteKind, SITE_INFO_ELEMENT_ID};
+use crate::core::site::{SITE_INFO_ELEMENT_ID, SiteInfo, SiteKind};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -29,7 +29,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 .ok()
                 .map(|info| {
                     provide_context(info.clone());
-                    serde_json::to_string(&info).unwrap_or_default().replace('<', "\\u003c")
+                    serde_json::to_string(&info)
+                        .unwrap_or_default()
+                        .replace('<', "\\u003c")
                 })
                 .unwrap_or_default()
         }
@@ -81,7 +83,10 @@ fn Site(info: SiteInfo) -> impl IntoView {
     // Effects run only in the browser: this marks the page as hydrated (tests wait for it).
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = root.set_attribute("data-hydrated", "true");
         }
     });

@@ -1,5 +1,5 @@
 // Starts the real server binary on a free port with a fresh database, and a headless Chromium.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,7 +25,15 @@ export async function startServer(env = {}) {
   const siteRoot = process.env.LEPTOS_SITE_ROOT || join(root, 'target', 'site');
   const dir = mkdtempSync(join(tmpdir(), 'deskfolio-e2e-'));
   const port = await freePort();
-  const databaseUrl = process.env.E2E_DATABASE_URL || `sqlite://${join(dir, 'e2e.db')}`;
+  let databaseUrl = `sqlite://${join(dir, 'e2e.db')}`;
+  let schema = null;
+  if (process.env.E2E_BACKEND === 'postgres') {
+    // A fresh schema per server, like the Rust suite.
+    const base = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
+    schema = `e2e_${process.pid}_${port}`;
+    execFileSync('psql', [base, '-qc', `CREATE SCHEMA ${schema}`]);
+    databaseUrl = `${base}${base.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
+  }
   const child = spawn(bin, [], {
     cwd: root,
     env: {
@@ -65,6 +73,10 @@ export async function startServer(env = {}) {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
       rmSync(dir, { recursive: true, force: true });
+      if (schema) {
+        const base = process.env.TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
+        execFileSync('psql', [base, '-qc', `DROP SCHEMA ${schema} CASCADE`]);
+      }
     },
   };
 }

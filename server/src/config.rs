@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 
 #[derive(Debug, Parser)]
-#[command(name = "deskfolio", version, about = "Deskfolio: portfolios as in-browser desktops")]
+#[command(
+    name = "deskfolio",
+    version,
+    about = "Deskfolio: portfolios as in-browser desktops"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -65,7 +69,10 @@ fn parse_base_domain(raw: &str) -> Result<String, String> {
             && !l.ends_with('-')
     };
     if domain.is_empty() || !domain.split('.').all(valid_label) {
-        return Err("expected a domain name such as example.com or localhost (no scheme, port or path)".into());
+        return Err(
+            "expected a domain name such as example.com or localhost (no scheme, port or path)"
+                .into(),
+        );
     }
     Ok(domain)
 }
@@ -90,25 +97,41 @@ mod tests {
         let cli = Cli::try_parse_from(["deskfolio"]).map_err(|e| e.to_string());
         let cli = cli.unwrap_or_else(|e| panic!("defaults must parse: {e}"));
         assert_eq!(cli.config.base_domain, "localhost");
-        assert_eq!(cli.config.database_url, DatabaseUrl::Sqlite("data/deskfolio.db".into()));
+        assert_eq!(
+            cli.config.database_url,
+            DatabaseUrl::Sqlite("data/deskfolio.db".into())
+        );
         assert!(cli.config.trusted_proxies.is_empty());
         assert!(cli.config.demo_tenant);
     }
 
     #[test]
     fn malformed_values_name_the_variable() {
-        let err = Cli::try_parse_from(["deskfolio", "--database-url", "mysql://x"]).err().map(|e| e.to_string());
+        let err = Cli::try_parse_from(["deskfolio", "--database-url", "mysql://x"])
+            .err()
+            .map(|e| e.to_string());
         let err = err.unwrap_or_default();
-        assert!(err.contains("DATABASE_URL") && err.contains("sqlite://"), "{err}");
-        let err = Cli::try_parse_from(["deskfolio", "--trusted-proxies", "10.0.0.0/8,nope"]).err().map(|e| e.to_string());
+        assert!(
+            err.contains("DATABASE_URL") && err.contains("sqlite://"),
+            "{err}"
+        );
+        let err = Cli::try_parse_from(["deskfolio", "--trusted-proxies", "10.0.0.0/8,nope"])
+            .err()
+            .map(|e| e.to_string());
         assert!(err.unwrap_or_default().contains("TRUSTED_PROXIES"));
-        let err = Cli::try_parse_from(["deskfolio", "--base-domain", "http://x.com"]).err().map(|e| e.to_string());
+        let err = Cli::try_parse_from(["deskfolio", "--base-domain", "http://x.com"])
+            .err()
+            .map(|e| e.to_string());
         assert!(err.unwrap_or_default().contains("BASE_DOMAIN"));
     }
 
     #[test]
     fn proxies_accept_addresses_and_cidrs() {
-        let cli = Cli::try_parse_from(["deskfolio", "--trusted-proxies", "127.0.0.1, 10.0.0.0/8,::1"]);
+        let cli = Cli::try_parse_from([
+            "deskfolio",
+            "--trusted-proxies",
+            "127.0.0.1, 10.0.0.0/8,::1",
+        ]);
         let proxies = cli.map(|c| c.config.trusted_proxies.len()).unwrap_or(0);
         assert_eq!(proxies, 3);
     }

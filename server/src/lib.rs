@@ -6,8 +6,8 @@ mod origin;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use app::server::{AppState, SiteConfig};
 use app::server::db::Db;
+use app::server::{AppState, SiteConfig};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
@@ -28,7 +28,10 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
     tracing::info!(backend = db.backend_name(), applied, "database ready");
     let state = AppState::new(
         db,
-        SiteConfig { base_domain: config.base_domain.clone(), trusted_proxies: config.trusted_proxies.clone() },
+        SiteConfig {
+            base_domain: config.base_domain.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
+        },
     );
     if config.demo_tenant {
         let created = app::server::seed::ensure_demo_tenant(&state, config.demo_password.clone())
@@ -55,7 +58,9 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     };
     let page = {
         let options = options.clone();
-        leptos_axum::render_app_to_stream_in_order_with_context(context.clone(), move || app::shell(options.clone()))
+        leptos_axum::render_app_to_stream_in_order_with_context(context.clone(), move || {
+            app::shell(options.clone())
+        })
     };
     let server_fns = {
         let context = context.clone();
@@ -67,10 +72,19 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     // The wasm and JS bundles, served precompressed when the build made .br/.gz files.
     // Names are not hashed, so browsers revalidate (cheap 304s) rather than cache blindly.
     let pkg = Router::new()
-        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
-    let assets = ServeDir::new(site_root).precompressed_br().precompressed_gzip().fallback(
-        tower::service_fn({
+        .fallback_service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+    let assets = ServeDir::new(site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(tower::service_fn({
             let page = page.clone();
             move |req: Request<Body>| {
                 let page = page.clone();
@@ -83,8 +97,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
                     Ok::<_, std::convert::Infallible>(res)
                 }
             }
-        }),
-    );
+        }));
 
     Router::new()
         .route("/", get(page.clone()))
@@ -98,7 +111,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .nest("/pkg", pkg)
         .fallback_service(assets)
         .layer(axum::middleware::from_fn(origin::check_origin))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), app::server::tenancy::resolve_site))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            app::server::tenancy::resolve_site,
+        ))
         .with_state(state)
 }
 
@@ -120,14 +136,19 @@ pub async fn serve(router: Router, addr: SocketAddr) -> anyhow::Result<()> {
     use axum::serve::ListenerExt;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e} (set LISTEN_ADDR to another address)"))?
+        .map_err(|e| {
+            anyhow::anyhow!("cannot listen on {addr}: {e} (set LISTEN_ADDR to another address)")
+        })?
         // Without TCP_NODELAY keep-alive responses wait on delayed ACKs.
         .tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

@@ -26,7 +26,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if command == Command::Migrate {
         let db = app::server::db::Db::connect(&cli.config.database_url, 1).await?;
         let applied = db.migrate().await?;
-        println!("{applied} migration(s) applied to the {} database", db.backend_name());
+        println!(
+            "{applied} migration(s) applied to the {} database",
+            db.backend_name()
+        );
         return Ok(());
     }
     let conf = leptos::config::get_configuration(None)
@@ -42,7 +45,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     tracing::info!("listening on http://{addr}");
     if cli.config.demo_tenant {
-        println!("Deskfolio is running: open {shown} for the demo portfolio, http://localhost:{} to register", addr.port());
+        println!(
+            "Deskfolio is running: open {shown} for the demo portfolio, http://localhost:{} to register",
+            addr.port()
+        );
     }
     server::serve(router, addr).await
 }

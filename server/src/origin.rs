@@ -17,7 +17,10 @@ pub async fn check_origin(req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         let headers = req.headers();
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).map(|h| h.trim_end_matches('.'));
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .map(|h| h.trim_end_matches('.'));
         let claimed = headers
             .get(header::ORIGIN)
             .and_then(|v| v.to_str().ok())
@@ -26,7 +29,9 @@ pub async fn check_origin(req: Request, next: Next) -> Response {
         // carry no ambient cookies to abuse, so they pass.
         if let Some(claimed) = claimed {
             let same = match (authority(claimed), host) {
-                (Some(origin), Some(host)) => origin.trim_end_matches('.').eq_ignore_ascii_case(host),
+                (Some(origin), Some(host)) => {
+                    origin.trim_end_matches('.').eq_ignore_ascii_case(host)
+                }
                 _ => false,
             };
             if !same {
@@ -47,8 +52,14 @@ mod tests {
 
     #[test]
     fn authority_is_the_host_and_port() {
-        assert_eq!(authority("http://ana.localhost:3000"), Some("ana.localhost:3000"));
-        assert_eq!(authority("https://ana.example.com/files/x?y"), Some("ana.example.com"));
+        assert_eq!(
+            authority("http://ana.localhost:3000"),
+            Some("ana.localhost:3000")
+        );
+        assert_eq!(
+            authority("https://ana.example.com/files/x?y"),
+            Some("ana.example.com")
+        );
         assert_eq!(authority("null"), None);
     }
 }

@@ -44,9 +44,17 @@ async fn registration_creates_a_tenant_with_starter_content(backend: Backend) {
 
     let page = app.get("ana-dev.localhost:3000", "/").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Welcome to ana-dev&#x27;s desktop") || page.body.contains("Welcome to ana-dev's desktop"), "{}", page.body);
+    assert!(
+        page.body.contains("Welcome to ana-dev&#x27;s desktop")
+            || page.body.contains("Welcome to ana-dev's desktop"),
+        "{}",
+        page.body
+    );
     for name in ["README.md", "about.md", "projects"] {
-        assert!(page.body.contains(&format!(">{name}<")), "starter item {name} missing");
+        assert!(
+            page.body.contains(&format!(">{name}<")),
+            "starter item {name} missing"
+        );
     }
     // The password is stored as an argon2id hash only.
     let hash: String = db!(app, conn => {
@@ -62,47 +70,78 @@ async fn registration_creates_a_tenant_with_starter_content(backend: Backend) {
 
 async fn registration_reports_every_invalid_field(backend: Backend) {
     let app = TestApp::new(backend).await;
-    let res = app.register(json!({"username": "a_b", "password": "short", "email": "not-an-email"})).await;
+    let res = app
+        .register(json!({"username": "a_b", "password": "short", "email": "not-an-email"}))
+        .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     let fields = res.json()["fields"].as_array().cloned().unwrap_or_default();
     let named: Vec<&str> = fields.iter().filter_map(|f| f["field"].as_str()).collect();
     assert_eq!(named, ["username", "password", "email"], "{}", res.body);
-    assert!(!res.body.contains("short"), "the password must not be echoed");
+    assert!(
+        !res.body.contains("short"),
+        "the password must not be echoed"
+    );
 
-    let res = app.register(json!({"username": "admin", "password": "long enough password"})).await;
+    let res = app
+        .register(json!({"username": "admin", "password": "long enough password"}))
+        .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.body.contains("reserved"), "{}", res.body);
 
-    let res = app.register(json!({"username": "ok-name", "password": "x".repeat(257)})).await;
+    let res = app
+        .register(json!({"username": "ok-name", "password": "x".repeat(257)}))
+        .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.body.contains("at most 256"), "{}", res.body);
-    assert_eq!(app.get("ok-name.localhost", "/").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("ok-name.localhost", "/").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn registration_refuses_a_taken_name_in_any_case_and_a_taken_email(backend: Backend) {
     let app = TestApp::new(backend).await;
     let first = app.register(json!({"username": "bob", "password": "correct horse battery", "email": "bob@example.com"})).await;
     assert_eq!(first.status, StatusCode::CREATED);
-    let again = app.register(json!({"username": "BOB", "password": "another password"})).await;
+    let again = app
+        .register(json!({"username": "BOB", "password": "another password"}))
+        .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(again.body.contains("already taken"), "{}", again.body);
     let email = app.register(json!({"username": "bobby", "password": "another password", "email": "BOB@example.com"})).await;
     assert_eq!(email.status, StatusCode::CONFLICT);
     assert!(email.body.contains("email"), "{}", email.body);
     // The refused registration left nothing behind.
-    assert_eq!(app.get("bobby.localhost", "/").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("bobby.localhost", "/").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn concurrent_registrations_of_one_name_let_exactly_one_through(backend: Backend) {
     let app = TestApp::new(backend).await;
     let spellings = ["racer", "RACER", "Racer", "rAcEr", "racer", "RaceR"];
-    let attempts = spellings.iter().map(|name| {
-        app.register(json!({"username": name, "password": "correct horse battery"}))
-    });
+    let attempts = spellings
+        .iter()
+        .map(|name| app.register(json!({"username": name, "password": "correct horse battery"})));
     let results = futures::future::join_all(attempts).await;
-    let created = results.iter().filter(|r| r.status == StatusCode::CREATED).count();
-    let conflicts = results.iter().filter(|r| r.status == StatusCode::CONFLICT).count();
-    assert_eq!((created, conflicts), (1, spellings.len() - 1), "{:?}", results.iter().map(|r| (&r.status, &r.body)).collect::<Vec<_>>());
+    let created = results
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    let conflicts = results
+        .iter()
+        .filter(|r| r.status == StatusCode::CONFLICT)
+        .count();
+    assert_eq!(
+        (created, conflicts),
+        (1, spellings.len() - 1),
+        "{:?}",
+        results
+            .iter()
+            .map(|r| (&r.status, &r.body))
+            .collect::<Vec<_>>()
+    );
     // Exactly one tenant with its one root folder exists.
     let roots: i64 = db!(app, conn => {
         use app::server::schema::nodes;
@@ -125,7 +164,12 @@ async fn registration_refuses_malformed_json_with_a_clear_message(backend: Backe
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(res.json()["error"], "invalid");
-    assert!(res.json()["message"].as_str().unwrap_or_default().contains("Send JSON like"));
+    assert!(
+        res.json()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Send JSON like")
+    );
 }
 
 async fn registration_happens_only_on_the_apex(backend: Backend) {
@@ -136,42 +180,84 @@ async fn registration_happens_only_on_the_apex(backend: Backend) {
             Request::post("/auth/register")
                 .header("host", "carol.localhost")
                 .header("content-type", "application/json")
-                .body(Body::from(json!({"username": "mallory", "password": "correct horse battery"}).to_string()))
+                .body(Body::from(
+                    json!({"username": "mallory", "password": "correct horse battery"}).to_string(),
+                ))
                 .unwrap(),
         )
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.get("mallory.localhost", "/").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("mallory.localhost", "/").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn hosts_resolve_to_landing_tenant_or_not_found(backend: Backend) {
     let app = TestApp::new(backend).await;
     app.tenant("dora").await;
     let landing = "Create your portfolio";
-    for host in ["localhost", "localhost:3000", "LOCALHOST.", "www.localhost", "127.0.0.1:3000", "[::1]:3000"] {
+    for host in [
+        "localhost",
+        "localhost:3000",
+        "LOCALHOST.",
+        "www.localhost",
+        "127.0.0.1:3000",
+        "[::1]:3000",
+    ] {
         let res = app.get(host, "/").await;
         assert_eq!(res.status, StatusCode::OK, "{host}");
-        assert!(res.body.contains(landing), "{host} should show the landing page");
+        assert!(
+            res.body.contains(landing),
+            "{host} should show the landing page"
+        );
     }
     for host in ["dora.localhost", "DORA.localhost:3000", "dora.localhost."] {
         let res = app.get(host, "/").await;
         assert_eq!(res.status, StatusCode::OK, "{host}");
-        assert!(res.body.contains("<title>dora — portfolio</title>"), "{host}");
+        assert!(
+            res.body.contains("<title>dora — portfolio</title>"),
+            "{host}"
+        );
     }
-    for host in ["nobody.localhost", "x.dora.localhost", "dora.example.com", "evil.com"] {
+    for host in [
+        "nobody.localhost",
+        "x.dora.localhost",
+        "dora.example.com",
+        "evil.com",
+    ] {
         let res = app.get(host, "/").await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{host}");
         assert!(res.body.contains("This portfolio does not exist"), "{host}");
-        assert!(!res.body.contains("dora — portfolio"), "{host} must never show another tenant");
+        assert!(
+            !res.body.contains("dora — portfolio"),
+            "{host} must never show another tenant"
+        );
     }
 }
 
 async fn x_subdomain_is_believed_only_from_trusted_proxies(backend: Backend) {
-    let app = TestApp::with(backend, Options { trusted_proxies: vec!["10.0.0.0/8"], ..Options::default() }).await;
+    let app = TestApp::with(
+        backend,
+        Options {
+            trusted_proxies: vec!["10.0.0.0/8"],
+            ..Options::default()
+        },
+    )
+    .await;
     app.tenant("erin").await;
-    let req = || Request::get("/").header("host", "localhost").header("x-subdomain", "erin").body(Body::empty()).unwrap();
+    let req = || {
+        Request::get("/")
+            .header("host", "localhost")
+            .header("x-subdomain", "erin")
+            .body(Body::empty())
+            .unwrap()
+    };
     let spoofed = app.send_from("203.0.113.7", req()).await;
-    assert!(spoofed.body.contains("Create your portfolio"), "untrusted X-Subdomain must be ignored");
+    assert!(
+        spoofed.body.contains("Create your portfolio"),
+        "untrusted X-Subdomain must be ignored"
+    );
     let proxied = app.send_from("10.1.2.3", req()).await;
     assert!(proxied.body.contains("<title>erin — portfolio</title>"));
 }
@@ -190,18 +276,34 @@ async fn one_tenant_never_sees_another_tenants_files(backend: Backend) {
     assert!(!deep.body.contains("only grace"));
 
     // The server functions answer for the host's tenant only.
-    let listing = app.server_fn("frank.localhost", "open_path", &[("path", "/")]).await;
+    let listing = app
+        .server_fn("frank.localhost", "open_path", &[("path", "/")])
+        .await;
     assert_eq!(listing.status, StatusCode::OK);
     assert!(!listing.body.contains("grace-secret.md"));
-    let stolen = app.server_fn("frank.localhost", "open_path", &[("path", "/grace-secret.md")]).await;
+    let stolen = app
+        .server_fn(
+            "frank.localhost",
+            "open_path",
+            &[("path", "/grace-secret.md")],
+        )
+        .await;
     assert_eq!(stolen.status, StatusCode::NOT_FOUND, "{}", stolen.body);
     let tree = app.server_fn("frank.localhost", "folder_tree", &[]).await;
     assert_eq!(tree.status, StatusCode::OK);
-    let own = app.server_fn("grace.localhost", "open_path", &[("path", "/grace-secret.md")]).await;
+    let own = app
+        .server_fn(
+            "grace.localhost",
+            "open_path",
+            &[("path", "/grace-secret.md")],
+        )
+        .await;
     assert_eq!(own.status, StatusCode::OK);
     assert!(own.body.contains("only grace"));
     // And nothing about tenants is served on the apex.
-    let apex = app.server_fn("localhost", "open_path", &[("path", "/")]).await;
+    let apex = app
+        .server_fn("localhost", "open_path", &[("path", "/")])
+        .await;
     assert_eq!(apex.status, StatusCode::NOT_FOUND);
 }
 
@@ -209,7 +311,9 @@ async fn deep_links_render_the_file_in_the_html(backend: Backend) {
     let app = TestApp::new(backend).await;
     app.tenant("hana").await;
     insert_file(&app, "hana", "Notes Ñ 1.md", "# Deep heading\n\n- item").await;
-    let res = app.get("hana.localhost", "/files/notes%20%C3%B1%201.md").await;
+    let res = app
+        .get("hana.localhost", "/files/notes%20%C3%B1%201.md")
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("<h1>Deep heading</h1>"), "{}", res.body);
     let folder = app.get("hana.localhost", "/files/projects").await;
@@ -230,13 +334,28 @@ async fn markdown_from_the_database_cannot_run_scripts(backend: Backend) {
     insert_file(&app, "ivan", "<img src=x onerror=alert(1)>.md", "name test").await;
     let res = app.get("ivan.localhost", "/files/evil.md").await;
     assert_eq!(res.status, StatusCode::OK);
-    for bad in ["<script>alert", "onerror=\"alert", "javascript:alert", "<iframe"] {
-        assert!(!res.body.contains(bad), "{bad} reached the page: {}", res.body);
+    for bad in [
+        "<script>alert",
+        "onerror=\"alert",
+        "javascript:alert",
+        "<iframe",
+    ] {
+        assert!(
+            !res.body.contains(bad),
+            "{bad} reached the page: {}",
+            res.body
+        );
     }
     assert!(res.body.contains(">click</a>"), "the link text stays");
     let root = app.get("ivan.localhost", "/").await;
-    assert!(!root.body.contains("<img src=x onerror"), "file names must be escaped");
-    assert!(root.body.contains("&lt;img src=x onerror=alert(1)&gt;.md"), "the name is shown as text");
+    assert!(
+        !root.body.contains("<img src=x onerror"),
+        "file names must be escaped"
+    );
+    assert!(
+        root.body.contains("&lt;img src=x onerror=alert(1)&gt;.md"),
+        "the name is shown as text"
+    );
 }
 
 async fn cross_site_posts_are_refused_and_change_nothing(backend: Backend) {
@@ -247,13 +366,23 @@ async fn cross_site_posts_are_refused_and_change_nothing(backend: Backend) {
                 .header("host", "localhost:3000")
                 .header("origin", "http://evil.localhost:3000")
                 .header("content-type", "application/json")
-                .body(Body::from(json!({"username": "victim", "password": "correct horse battery"}).to_string()))
+                .body(Body::from(
+                    json!({"username": "victim", "password": "correct horse battery"}).to_string(),
+                ))
                 .unwrap(),
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert!(res.json()["message"].as_str().unwrap_or_default().contains("another site"));
-    assert_eq!(app.get("victim.localhost", "/").await.status, StatusCode::NOT_FOUND);
+    assert!(
+        res.json()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("another site")
+    );
+    assert_eq!(
+        app.get("victim.localhost", "/").await.status,
+        StatusCode::NOT_FOUND
+    );
     // A Referer from another host is refused the same way; the page's own origin passes.
     let res = app
         .send(
@@ -266,7 +395,13 @@ async fn cross_site_posts_are_refused_and_change_nothing(backend: Backend) {
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let ok = app.server_fn("localhost:3000", "username_status", &[("username", "free-name")]).await;
+    let ok = app
+        .server_fn(
+            "localhost:3000",
+            "username_status",
+            &[("username", "free-name")],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::OK);
     assert!(ok.body.contains("Available"), "{}", ok.body);
 }
@@ -312,7 +447,10 @@ async fn a_node_cannot_hang_under_another_tenants_folder(backend: Backend) {
             .await
     });
     let inserted = result.expect("the lookups succeed");
-    assert!(inserted.is_err(), "a cross-tenant parent must violate the composite foreign key");
+    assert!(
+        inserted.is_err(),
+        "a cross-tenant parent must violate the composite foreign key"
+    );
 }
 
 async fn migrations_are_idempotent(backend: Backend) {
@@ -321,9 +459,23 @@ async fn migrations_are_idempotent(backend: Backend) {
 }
 
 async fn demo_tenant_is_created_once_with_sample_content(backend: Backend) {
-    let app = TestApp::with(backend, Options { demo: true, ..Options::default() }).await;
-    assert!(!app::server::seed::ensure_demo_tenant(&app.state, None).await.unwrap(), "second run creates nothing");
-    let res = app.get("demo.localhost:3000", "/files/projects/tinykv/design.md").await;
+    let app = TestApp::with(
+        backend,
+        Options {
+            demo: true,
+            ..Options::default()
+        },
+    )
+    .await;
+    assert!(
+        !app::server::seed::ensure_demo_tenant(&app.state, None)
+            .await
+            .unwrap(),
+        "second run creates nothing"
+    );
+    let res = app
+        .get("demo.localhost:3000", "/files/projects/tinykv/design.md")
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("<code class=\"language-rust\">"));
     let root = app.get("demo.localhost:3000", "/").await;
@@ -349,7 +501,12 @@ async fn settings_templates_are_filled_at_read_time_and_stored_as_written(backen
     assert!(page.body.contains("<title>mia — portfolio</title>"));
 }
 
-async fn try_insert_file(app: &TestApp, tenant: &str, name: &str, content: &str) -> Result<(), String> {
+async fn try_insert_file(
+    app: &TestApp,
+    tenant: &str,
+    name: &str,
+    content: &str,
+) -> Result<(), String> {
     use app::server::schema::{nodes, users};
     let result = db!(app, conn => {
         let (tenant_id, root): (i64, i64) = nodes::table
@@ -381,5 +538,7 @@ async fn try_insert_file(app: &TestApp, tenant: &str, name: &str, content: &str)
 }
 
 async fn insert_file(app: &TestApp, tenant: &str, name: &str, content: &str) {
-    try_insert_file(app, tenant, name, content).await.expect("insert file");
+    try_insert_file(app, tenant, name, content)
+        .await
+        .expect("insert file");
 }

@@ -31,11 +31,19 @@ pub async fn register(
     password: String,
     email: Option<String>,
 ) -> Result<Registered, AppError> {
-    let input = ssr::RegisterInput { username: Some(username), password: Some(password), email };
-    ssr::register_for_request(input).await.map_err(AppError::with_status)
+    let input = ssr::RegisterInput {
+        username: Some(username),
+        password: Some(password),
+        email,
+    };
+    ssr::register_for_request(input)
+        .await
+        .map_err(AppError::with_status)
 }
 
 #[server(prefix = "/api", endpoint = "username_status")]
 pub async fn username_status(username: String) -> Result<UsernameCheck, AppError> {
-    ssr::username_status_for_request(&username).await.map_err(AppError::with_status)
+    ssr::username_status_for_request(&username)
+        .await
+        .map_err(AppError::with_status)
 }

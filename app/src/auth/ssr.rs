@@ -1,12 +1,12 @@
 //! Registration on the server: validation, hashing, and the one-transaction tenant bootstrap.
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::{AsyncConnection, RunQueryDsl};
@@ -14,12 +14,12 @@ use serde::Deserialize;
 
 use super::{Registered, UsernameCheck};
 use crate::core::error::{AppError, FieldError};
-use crate::core::names::{check_password, parse_email, Username};
+use crate::core::names::{Username, check_password, parse_email};
 use crate::core::site::ssr::{client_info, request_site, tenant_url};
 use crate::server::schema::users;
 use crate::server::seed::{self, TenantSeed};
 use crate::server::tenancy::{ClientInfo, RequestSite, TenantId};
-use crate::server::{app_state, now, AppState};
+use crate::server::{AppState, app_state, now};
 
 /// The JSON body of `POST /auth/register`; fields are optional so a missing one gets a field
 /// message rather than a parse error.
@@ -40,7 +40,10 @@ pub struct NewAccount {
 impl std::fmt::Debug for NewAccount {
     // The password never reaches a log line.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewAccount").field("username", &self.username).field("email", &self.email).finish()
+        f.debug_struct("NewAccount")
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .finish()
     }
 }
 
@@ -48,7 +51,10 @@ impl std::fmt::Debug for NewAccount {
 pub fn validate(input: RegisterInput) -> Result<NewAccount, AppError> {
     let mut errors = Vec::new();
     let mut field = |field: &str, message: &str| {
-        errors.push(FieldError { field: field.into(), message: message.into() })
+        errors.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        })
     };
     let username = match Username::parse(input.username.as_deref().unwrap_or_default()) {
         Ok(u) => Some(u),
@@ -61,7 +67,12 @@ pub fn validate(input: RegisterInput) -> Result<NewAccount, AppError> {
     if let Err(msg) = check_password(&password) {
         field("password", msg);
     }
-    let email = match input.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+    let email = match input
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
         None => None,
         Some(raw) => match parse_email(raw) {
             Ok(e) => Some(e),
@@ -72,7 +83,11 @@ pub fn validate(input: RegisterInput) -> Result<NewAccount, AppError> {
         },
     };
     match username {
-        Some(username) if errors.is_empty() => Ok(NewAccount { username, password, email }),
+        Some(username) if errors.is_empty() => Ok(NewAccount {
+            username,
+            password,
+            email,
+        }),
         _ => Err(AppError::InvalidFields(errors)),
     }
 }
@@ -90,9 +105,13 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok())
-        .await
-        .unwrap_or(false)
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok()
+    })
+    .await
+    .unwrap_or(false)
 }
 
 fn taken_username(name: &str) -> AppError {
@@ -129,10 +148,10 @@ pub async fn create_account(
     if username_exists(state, &username).await? {
         return Err(taken_username(&username));
     }
-    if let Some(email) = &account.email {
-        if email_exists(state, email).await? {
-            return Err(taken_email());
-        }
+    if let Some(email) = &account.email
+        && email_exists(state, email).await?
+    {
+        return Err(taken_email());
     }
     let password_hash = hash_password(account.password).await?;
     let created = now();
@@ -176,15 +195,25 @@ pub async fn create_account(
 }
 
 /// Registers on behalf of a request; only the platform's own host registers.
-pub async fn register(state: &AppState, site: &RequestSite, client: &ClientInfo, input: RegisterInput) -> Result<Registered, AppError> {
+pub async fn register(
+    state: &AppState,
+    site: &RequestSite,
+    client: &ClientInfo,
+    input: RegisterInput,
+) -> Result<Registered, AppError> {
     if !matches!(site, RequestSite::Landing) {
-        return Err(AppError::NotFound("Registration happens on the platform's main address.".into()));
+        return Err(AppError::NotFound(
+            "Registration happens on the platform's main address.".into(),
+        ));
     }
     let account = validate(input)?;
     let username = account.username.as_str().to_string();
     let display_name = username.clone();
     create_account(state, account, &display_name, &seed::starter(&display_name)).await?;
-    Ok(Registered { url: tenant_url(client, &state.config.base_domain, &username), username })
+    Ok(Registered {
+        url: tenant_url(client, &state.config.base_domain, &username),
+        username,
+    })
 }
 
 pub async fn register_for_request(input: RegisterInput) -> Result<Registered, AppError> {
@@ -201,7 +230,9 @@ pub async fn register_for_request(input: RegisterInput) -> Result<Registered, Ap
 pub async fn username_status_for_request(raw: &str) -> Result<UsernameCheck, AppError> {
     let state = app_state()?;
     Ok(match Username::parse(raw) {
-        Err(msg) => UsernameCheck::Invalid { message: msg.to_string() },
+        Err(msg) => UsernameCheck::Invalid {
+            message: msg.to_string(),
+        },
         Ok(name) => {
             let username = name.as_str().to_string();
             if username_exists(&state, &username).await? {
@@ -219,11 +250,14 @@ pub async fn register_handler(State(state): State<AppState>, req: Request) -> Re
     let site = req.extensions().get::<RequestSite>().cloned();
     let client = req.extensions().get::<ClientInfo>().cloned();
     let (Some(site), Some(client)) = (site, client) else {
-        return AppError::internal("register handler", "tenancy middleware did not run").into_response();
+        return AppError::internal("register handler", "tenancy middleware did not run")
+            .into_response();
     };
     let body: Bytes = match axum::body::to_bytes(req.into_body(), 64 * 1024).await {
         Ok(body) => body,
-        Err(_) => return AppError::Invalid("The request body is too large.".into()).into_response(),
+        Err(_) => {
+            return AppError::Invalid("The request body is too large.".into()).into_response();
+        }
     };
     let input: RegisterInput = match serde_json::from_slice(&body) {
         Ok(input) => input,

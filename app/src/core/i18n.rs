@@ -76,7 +76,10 @@ pub struct Prefs {
 
 impl Prefs {
     pub fn provide(lang: Lang, theme: Theme) -> Prefs {
-        let prefs = Prefs { lang: RwSignal::new(lang), theme: RwSignal::new(theme) };
+        let prefs = Prefs {
+            lang: RwSignal::new(lang),
+            theme: RwSignal::new(theme),
+        };
         provide_context(prefs);
         prefs
     }
@@ -111,7 +114,9 @@ fn remember(name: &str, value: &str) {
             .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
         {
             // A year; host-only and readable by the server when it renders the next page.
-            let _ = doc.set_cookie(&format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"));
+            let _ = doc.set_cookie(&format!(
+                "{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"
+            ));
         }
     }
     #[cfg(not(feature = "hydrate"))]
@@ -131,7 +136,11 @@ pub fn negotiate_lang(cookie: Option<&str>, accept_language: Option<&str>, fallb
                 let mut pieces = part.split(';');
                 let tag = pieces.next()?.trim();
                 let q = pieces
-                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .find_map(|p| {
+                        p.trim()
+                            .strip_prefix("q=")
+                            .and_then(|q| q.parse::<f32>().ok())
+                    })
                     .unwrap_or(1.0);
                 (!tag.is_empty() && q > 0.0).then_some((q, tag))
             })
@@ -294,7 +303,9 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             Retry => "Reintentar",
             LandingTitle => "Deskfolio: tu portafolio como un escritorio",
             LandingTagline => "Tu portafolio, como un escritorio en el navegador.",
-            LandingPitch1 => "Ventanas, un explorador de archivos y un visor de markdown sobre tus propios archivos.",
+            LandingPitch1 => {
+                "Ventanas, un explorador de archivos y un visor de markdown sobre tus propios archivos."
+            }
             LandingPitch2 => "Tu propia dirección: tunombre.deskfolio, lista en segundos.",
             LandingPitch3 => "Un asistente que responde a las visitas con lo que tú le cuentas.",
             RegisterTitle => "Crea tu portafolio",
@@ -324,18 +335,30 @@ mod tests {
 
     #[test]
     fn cookie_choice_beats_accept_language_and_tenant_default() {
-        assert_eq!(negotiate_lang(Some("es"), Some("en-US,en;q=0.9"), Lang::En), Lang::Es);
+        assert_eq!(
+            negotiate_lang(Some("es"), Some("en-US,en;q=0.9"), Lang::En),
+            Lang::Es
+        );
     }
 
     #[test]
     fn accept_language_is_ranked_by_quality() {
-        assert_eq!(negotiate_lang(None, Some("fr-FR, en;q=0.5, es;q=0.8"), Lang::En), Lang::Es);
-        assert_eq!(negotiate_lang(None, Some("es-MX;q=0, en"), Lang::Es), Lang::En);
+        assert_eq!(
+            negotiate_lang(None, Some("fr-FR, en;q=0.5, es;q=0.8"), Lang::En),
+            Lang::Es
+        );
+        assert_eq!(
+            negotiate_lang(None, Some("es-MX;q=0, en"), Lang::Es),
+            Lang::En
+        );
     }
 
     #[test]
     fn unknown_languages_fall_back_to_the_tenant_default() {
-        assert_eq!(negotiate_lang(Some("klingon"), Some("de, fr"), Lang::Es), Lang::Es);
+        assert_eq!(
+            negotiate_lang(Some("klingon"), Some("de, fr"), Lang::Es),
+            Lang::Es
+        );
         assert_eq!(negotiate_lang(None, None, Lang::En), Lang::En);
     }
 }

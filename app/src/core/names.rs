@@ -4,11 +4,53 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Names a tenant may not take: they collide with the platform's own hosts or mislead visitors.
 pub const RESERVED_USERNAMES: &[&str] = &[
-    "www", "api", "admin", "administrator", "app", "apps", "mail", "email", "smtp", "imap", "pop",
-    "ftp", "static", "assets", "cdn", "media", "files", "img", "images", "help", "support", "docs",
-    "status", "blog", "dev", "staging", "test", "root", "system", "login", "logout", "register",
-    "signup", "auth", "account", "accounts", "dashboard", "billing", "security", "ns1", "ns2",
-    "localhost", "deskfolio", "about", "owner", "null", "undefined",
+    "www",
+    "api",
+    "admin",
+    "administrator",
+    "app",
+    "apps",
+    "mail",
+    "email",
+    "smtp",
+    "imap",
+    "pop",
+    "ftp",
+    "static",
+    "assets",
+    "cdn",
+    "media",
+    "files",
+    "img",
+    "images",
+    "help",
+    "support",
+    "docs",
+    "status",
+    "blog",
+    "dev",
+    "staging",
+    "test",
+    "root",
+    "system",
+    "login",
+    "logout",
+    "register",
+    "signup",
+    "auth",
+    "account",
+    "accounts",
+    "dashboard",
+    "billing",
+    "security",
+    "ns1",
+    "ns2",
+    "localhost",
+    "deskfolio",
+    "about",
+    "owner",
+    "null",
+    "undefined",
 ];
 
 pub const USERNAME_MIN: usize = 3;
@@ -31,7 +73,10 @@ impl Username {
         if name.chars().count() > USERNAME_MAX {
             return Err("Use at most 30 characters.");
         }
-        if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
             return Err("Use only letters a–z, digits and hyphens.");
         }
         if name.starts_with('-') || name.ends_with('-') {
@@ -80,8 +125,14 @@ pub fn parse_email(raw: &str) -> Result<String, &'static str> {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains("..")
-        && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
-    if local.is_empty() || email.chars().any(char::is_whitespace) || domain.contains('@') || !domain_ok {
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    if local.is_empty()
+        || email.chars().any(char::is_whitespace)
+        || domain.contains('@')
+        || !domain_ok
+    {
         return Err("Enter an email address like name@example.com.");
     }
     Ok(email)
@@ -126,7 +177,11 @@ impl NodeName {
 }
 
 pub fn name_key(name: &str) -> String {
-    name.nfc().collect::<String>().to_lowercase().nfc().collect()
+    name.nfc()
+        .collect::<String>()
+        .to_lowercase()
+        .nfc()
+        .collect()
 }
 
 #[cfg(test)]
@@ -135,8 +190,20 @@ mod tests {
 
     #[test]
     fn usernames_are_lower_cased_dns_labels() {
-        assert_eq!(Username::parse("  Ana-Dev ").map(|u| u.0), Ok("ana-dev".to_string()));
-        for bad in ["ab", "-ana", "ana-", "a--b", "ana_dev", "añá", "ana.dev", &"a".repeat(31)] {
+        assert_eq!(
+            Username::parse("  Ana-Dev ").map(|u| u.0),
+            Ok("ana-dev".to_string())
+        );
+        for bad in [
+            "ab",
+            "-ana",
+            "ana-",
+            "a--b",
+            "ana_dev",
+            "añá",
+            "ana.dev",
+            &"a".repeat(31),
+        ] {
             assert!(Username::parse(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -156,15 +223,35 @@ mod tests {
 
     #[test]
     fn emails_are_checked_and_lower_cased() {
-        assert_eq!(parse_email(" Ana@Example.COM "), Ok("ana@example.com".into()));
-        for bad in ["ana", "ana@", "@example.com", "ana@example", "a b@example.com", "a@b@c.com", "a@.com"] {
+        assert_eq!(
+            parse_email(" Ana@Example.COM "),
+            Ok("ana@example.com".into())
+        );
+        for bad in [
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "a@b@c.com",
+            "a@.com",
+        ] {
             assert!(parse_email(bad).is_err(), "{bad} should be refused");
         }
     }
 
     #[test]
     fn node_names_refuse_separators_dots_and_control_characters() {
-        for bad in ["", "  ", ".", "..", "a/b", "a\\b", "tab\there", &"n".repeat(256)] {
+        for bad in [
+            "",
+            "  ",
+            ".",
+            "..",
+            "a/b",
+            "a\\b",
+            "tab\there",
+            &"n".repeat(256),
+        ] {
             assert!(NodeName::parse(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(NodeName::parse("notes v2.md").is_ok());

@@ -58,7 +58,7 @@ pub fn current() -> Option<SiteInfo> {
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
-    use crate::core::i18n::{negotiate_lang, LANG_COOKIE, THEME_COOKIE};
+    use crate::core::i18n::{LANG_COOKIE, THEME_COOKIE, negotiate_lang};
     use crate::server::tenancy::{ClientInfo, RequestSite};
     use crate::server::{app_state, request_parts};
 
@@ -111,7 +111,9 @@ pub mod ssr {
         let site = request_site()?;
         let client = client_info()?;
         let headers = &parts.headers;
-        let accept = headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        let accept = headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
         let (kind, default_lang, default_theme) = match site {
             RequestSite::Landing => (SiteKind::Landing, Lang::En, Theme::Dark),
             RequestSite::Unknown { host } => (SiteKind::NotFound { host }, Lang::En, Theme::Dark),
@@ -127,13 +129,21 @@ pub mod ssr {
             ),
         };
         let lang = negotiate_lang(cookie(headers, LANG_COOKIE), accept, default_lang);
-        let theme = cookie(headers, THEME_COOKIE).and_then(Theme::parse).unwrap_or(default_theme);
+        let theme = cookie(headers, THEME_COOKIE)
+            .and_then(Theme::parse)
+            .unwrap_or(default_theme);
         // A server function is called with its own URL; the page it renders for is the referer.
         let path = if parts.uri.path().starts_with("/api/") {
             "/".to_string()
         } else {
             parts.uri.path().to_string()
         };
-        Ok(SiteInfo { kind, lang, theme, apex_url: apex_url(&client, &state.config.base_domain), path })
+        Ok(SiteInfo {
+            kind,
+            lang,
+            theme,
+            apex_url: apex_url(&client, &state.config.base_domain),
+            path,
+        })
     }
 }

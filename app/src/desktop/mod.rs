@@ -62,6 +62,8 @@ pub struct Desk {
     /// Windows' signals belong to the desk, not to whichever component opened them, so closing
     /// one window never disposes another's state.
     owner: StoredValue<Owner>,
+    /// Content the first page already loaded, by window id, so it is not fetched twice.
+    preloaded: StoredValue<Vec<(u32, PathView)>>,
 }
 
 impl Desk {
@@ -73,6 +75,7 @@ impl Desk {
             focused: RwSignal::new(None),
             settled: StoredValue::new(false),
             owner: StoredValue::new(Owner::current().unwrap_or_default()),
+            preloaded: StoredValue::new(Vec::new()),
         }
     }
 
@@ -107,8 +110,20 @@ impl Desk {
         win
     }
 
+    /// The content loaded with the page for window `id`, if any (given out once).
+    pub fn take_preloaded(&self, id: u32) -> Option<PathView> {
+        let mut found = None;
+        self.preloaded.update_value(|list| {
+            if let Some(i) = list.iter().position(|(w, _)| *w == id) {
+                found = Some(list.swap_remove(i).1);
+            }
+        });
+        found
+    }
+
     fn find(&self, id: u32) -> Option<Win> {
-        self.windows.with_untracked(|ws| ws.iter().find(|w| w.id == id).copied())
+        self.windows
+            .with_untracked(|ws| ws.iter().find(|w| w.id == id).copied())
     }
 
     /// Brings a window to the front (restoring it if minimised) and points the address bar at it.
@@ -157,7 +172,10 @@ impl Desk {
         let focused = self.focused.get_untracked().and_then(|id| self.find(id));
         let target = focused.filter(|w| w.kind == WinKind::Explorer).or_else(|| {
             self.windows.with_untracked(|ws| {
-                ws.iter().filter(|w| w.kind == WinKind::Explorer).max_by_key(|w| w.z.get_untracked()).copied()
+                ws.iter()
+                    .filter(|w| w.kind == WinKind::Explorer)
+                    .max_by_key(|w| w.z.get_untracked())
+                    .copied()
             })
         });
         match target {
@@ -195,7 +213,9 @@ impl Desk {
     /// Opens a file in a viewer (focusing the one that already shows it).
     pub fn open_file(&self, path: String) {
         let existing = self.windows.with_untracked(|ws| {
-            ws.iter().find(|w| w.kind == WinKind::Viewer && w.path.get_untracked() == path).copied()
+            ws.iter()
+                .find(|w| w.kind == WinKind::Viewer && w.path.get_untracked() == path)
+                .copied()
         });
         match existing {
             Some(win) => self.focus(win.id),
@@ -232,10 +252,11 @@ fn set_address(path: &str) {
         let address = explorer::address_for(path);
         if let Some(window) = web_sys::window() {
             let current = window.location().pathname().unwrap_or_default();
-            if current != address {
-                if let Ok(history) = window.history() {
-                    let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
-                }
+            if current != address
+                && let Ok(history) = window.history()
+            {
+                let _ =
+                    history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
             }
         }
     }
@@ -254,7 +275,9 @@ pub struct DesktopData {
 
 #[server(prefix = "/api", endpoint = "desktop_state")]
 pub async fn desktop_state(path: String) -> Result<DesktopData, AppError> {
-    ssr::desktop_state(path).await.map_err(AppError::with_status)
+    ssr::desktop_state(path)
+        .await
+        .map_err(AppError::with_status)
 }
 
 #[cfg(feature = "ssr")]
@@ -272,7 +295,9 @@ mod ssr {
         };
         let (open, missing) = if path == "/" {
             // The front page opens the README when there is one.
-            let readme = icons.iter().find(|e| e.kind == NodeKind::File && e.name.eq_ignore_ascii_case("readme.md"));
+            let readme = icons
+                .iter()
+                .find(|e| e.kind == NodeKind::File && e.name.eq_ignore_ascii_case("readme.md"));
             match readme {
                 Some(entry) => (Some(open_path(&state, tenant, &entry.path).await?), None),
                 None => (None, None),
@@ -289,7 +314,11 @@ mod ssr {
                 Err(other) => return Err(other),
             }
         };
-        Ok(DesktopData { icons, open, missing })
+        Ok(DesktopData {
+            icons,
+            open,
+            missing,
+        })
     }
 }
 
@@ -301,7 +330,11 @@ pub fn Desktop(profile: TenantProfile, address: String) -> impl IntoView {
     let state = OnceResource::new_blocking(desktop_state(path));
     let title = profile.site_title.clone();
     let owner = StoredValue::new(profile.display_name.clone());
-    let description = if profile.description.is_empty() { profile.site_title.clone() } else { profile.description.clone() };
+    let description = if profile.description.is_empty() {
+        profile.site_title.clone()
+    } else {
+        profile.description.clone()
+    };
 
     view! {
         <Title text=title.clone()/>
@@ -331,11 +364,13 @@ fn DesktopBody(data: DesktopData, owner: String) -> impl IntoView {
         Some(PathView::Folder { path, .. }) => {
             desk.create(WinKind::Explorer, path.clone());
         }
-        Some(PathView::File { path, parent, .. }) => {
+        Some(file @ PathView::File { path, parent, .. }) => {
             if parent != "/" {
                 desk.create(WinKind::Explorer, parent.clone());
             }
-            desk.create(WinKind::Viewer, path.clone());
+            let viewer = desk.create(WinKind::Viewer, path.clone());
+            desk.preloaded
+                .update_value(|list| list.push((viewer.id, file.clone())));
         }
         None => {}
     }
@@ -389,7 +424,11 @@ pub fn icon_for(entry: &Entry) -> &'static str {
         NodeKind::Folder => "📁",
         NodeKind::File => {
             let lower = entry.name.to_lowercase();
-            if lower.ends_with(".md") || lower.ends_with(".markdown") { "📝" } else { "📄" }
+            if lower.ends_with(".md") || lower.ends_with(".markdown") {
+                "📝"
+            } else {
+                "📄"
+            }
         }
     }
 }
@@ -398,21 +437,32 @@ pub fn icon_for(entry: &Entry) -> &'static str {
 fn install_back_button_handler(desk: Desk) {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::closure::Closure;
         use wasm_bindgen::JsCast;
-        let Some(window) = web_sys::window() else { return };
-        let handler = Closure::<dyn FnMut(web_sys::PopStateEvent)>::new(move |_ev: web_sys::PopStateEvent| {
-            let Some(window) = web_sys::window() else { return };
-            let address = window.location().pathname().unwrap_or_default();
-            let Some(path) = explorer::path_from_address(&address) else { return };
-            let shown = desk.windows.with_untracked(|ws| ws.iter().find(|w| w.path.get_untracked() == path).copied());
-            match shown {
-                Some(win) => desk.focus(win.id),
-                None if path == "/" => {}
-                None => desk.open_path(path),
-            }
-        });
-        let _ = window.add_event_listener_with_callback("popstate", handler.as_ref().unchecked_ref());
+        use wasm_bindgen::closure::Closure;
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let handler = Closure::<dyn FnMut(web_sys::PopStateEvent)>::new(
+            move |_ev: web_sys::PopStateEvent| {
+                let Some(window) = web_sys::window() else {
+                    return;
+                };
+                let address = window.location().pathname().unwrap_or_default();
+                let Some(path) = explorer::path_from_address(&address) else {
+                    return;
+                };
+                let shown = desk.windows.with_untracked(|ws| {
+                    ws.iter().find(|w| w.path.get_untracked() == path).copied()
+                });
+                match shown {
+                    Some(win) => desk.focus(win.id),
+                    None if path == "/" => {}
+                    None => desk.open_path(path),
+                }
+            },
+        );
+        let _ =
+            window.add_event_listener_with_callback("popstate", handler.as_ref().unchecked_ref());
         handler.forget();
     }
     #[cfg(not(feature = "hydrate"))]

@@ -12,19 +12,26 @@ const MIN_H: i32 = 180;
 
 #[derive(Clone, Copy)]
 enum Gesture {
-    Move { dx: i32, dy: i32 },
-    Resize { start_x: i32, start_y: i32, w: i32, h: i32 },
+    Move {
+        dx: i32,
+        dy: i32,
+    },
+    Resize {
+        start_x: i32,
+        start_y: i32,
+        w: i32,
+        h: i32,
+    },
 }
 
 fn on_button(ev: &PointerEvent) -> bool {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        return ev
-            .target()
+        ev.target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .and_then(|el| el.closest("button").ok().flatten())
-            .is_some();
+            .is_some()
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -71,10 +78,16 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
     let track = move |ev: PointerEvent| match gesture.get_value() {
         Some(Gesture::Move { dx, dy }) => {
             // Keep the title bar reachable: never above the screen or fully off to the side.
-            win.x.set((ev.client_x() - dx).max(-win.w.get_untracked() + 80));
+            win.x
+                .set((ev.client_x() - dx).max(-win.w.get_untracked() + 80));
             win.y.set((ev.client_y() - dy).max(0));
         }
-        Some(Gesture::Resize { start_x, start_y, w, h }) => {
+        Some(Gesture::Resize {
+            start_x,
+            start_y,
+            w,
+            h,
+        }) => {
             win.w.set((w + ev.client_x() - start_x).max(MIN_W));
             win.h.set((h + ev.client_y() - start_y).max(MIN_H));
         }

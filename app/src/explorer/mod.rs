@@ -1,8 +1,8 @@
 //! The file explorer: browsing a tenant's folders and reading its files.
 
-mod view;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod view;
 
 pub use view::{ExplorerWindow, ViewerWindow};
 
@@ -37,8 +37,17 @@ pub struct Crumb {
 /// What is at a path: a folder with its entries, or a file with its rendered content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum PathView {
-    Folder { path: String, crumbs: Vec<Crumb>, entries: Vec<Entry> },
-    File { path: String, name: String, parent: String, body: FileBody },
+    Folder {
+        path: String,
+        crumbs: Vec<Crumb>,
+        entries: Vec<Entry>,
+    },
+    File {
+        path: String,
+        name: String,
+        parent: String,
+        body: FileBody,
+    },
 }
 
 /// A file's content, ready to show. Markdown is rendered and sanitised on the server.
@@ -60,13 +69,17 @@ pub struct FolderNode {
 /// Lists a folder or reads a file of the current tenant.
 #[server(prefix = "/api", endpoint = "open_path")]
 pub async fn open_path(path: String) -> Result<PathView, AppError> {
-    ssr::open_path_for_request(&path).await.map_err(AppError::with_status)
+    ssr::open_path_for_request(&path)
+        .await
+        .map_err(AppError::with_status)
 }
 
 /// The current tenant's folders, nested.
 #[server(prefix = "/api", endpoint = "folder_tree")]
 pub async fn folder_tree() -> Result<FolderNode, AppError> {
-    ssr::folder_tree_for_request().await.map_err(AppError::with_status)
+    ssr::folder_tree_for_request()
+        .await
+        .map_err(AppError::with_status)
 }
 
 /// Splits `/a/b/` into `["a", "b"]`.
@@ -92,15 +105,32 @@ pub fn parent_of(path: &str) -> String {
 
 /// The browser address for a path: `/files/<percent-encoded segments>`, or `/` for the root.
 pub fn address_for(path: &str) -> String {
-    use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
     const SEGMENT: &AsciiSet = &CONTROLS
-        .add(b' ').add(b'"').add(b'#').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{')
-        .add(b'}').add(b'/').add(b'%').add(b'\\').add(b'^').add(b'|').add(b'[').add(b']');
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'/')
+        .add(b'%')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'|')
+        .add(b'[')
+        .add(b']');
     let segs = segments(path);
     if segs.is_empty() {
         return "/".to_string();
     }
-    let encoded: Vec<String> = segs.iter().map(|s| utf8_percent_encode(s, SEGMENT).to_string()).collect();
+    let encoded: Vec<String> = segs
+        .iter()
+        .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
+        .collect();
     format!("/files/{}", encoded.join("/"))
 }
 
@@ -116,7 +146,11 @@ pub fn path_from_address(address: &str) -> Option<String> {
     }
     let decoded: Vec<String> = segments(rest)
         .iter()
-        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
         .collect();
     Some(format!("/{}", decoded.join("/")))
 }

@@ -23,11 +23,16 @@ pub struct NodeRow {
     pub name: String,
     pub content: Option<String>,
     pub size_bytes: i64,
+    pub version: i32,
 }
 
 impl NodeRow {
     pub fn kind(&self) -> NodeKind {
-        if self.kind == "folder" { NodeKind::Folder } else { NodeKind::File }
+        if self.kind == "folder" {
+            NodeKind::Folder
+        } else {
+            NodeKind::File
+        }
     }
 }
 
@@ -35,7 +40,9 @@ impl NodeRow {
 pub fn request_tenant() -> Result<TenantId, AppError> {
     match request_site()? {
         RequestSite::Tenant(t) => Ok(t.id),
-        _ => Err(AppError::NotFound("There is no portfolio at this address.".into())),
+        _ => Err(AppError::NotFound(
+            "There is no portfolio at this address.".into(),
+        )),
     }
 }
 
@@ -56,7 +63,11 @@ fn not_found(path: &str) -> AppError {
 }
 
 /// Resolves a path to its node, walking from the tenant's root one segment at a time.
-pub async fn resolve(state: &AppState, tenant: TenantId, path: &str) -> Result<(NodeRow, Vec<NodeRow>), AppError> {
+pub async fn resolve(
+    state: &AppState,
+    tenant: TenantId,
+    path: &str,
+) -> Result<(NodeRow, Vec<NodeRow>), AppError> {
     let segs = segments(path);
     if segs.len() > MAX_DEPTH {
         return Err(AppError::Invalid("That path is too deep.".into()));
@@ -98,7 +109,11 @@ pub async fn resolve(state: &AppState, tenant: TenantId, path: &str) -> Result<(
     Ok((node, chain))
 }
 
-pub async fn children(state: &AppState, tenant: TenantId, folder: i64) -> Result<Vec<NodeRow>, AppError> {
+pub async fn children(
+    state: &AppState,
+    tenant: TenantId,
+    folder: i64,
+) -> Result<Vec<NodeRow>, AppError> {
     let mut rows: Vec<NodeRow> = crate::with_conn!(&state.db, conn => {
         nodes::table
             .filter(nodes::tenant_id.eq(tenant.0))
@@ -119,7 +134,11 @@ fn sort_for_listing(rows: &mut [NodeRow]) {
     });
 }
 
-pub async fn open_path(state: &AppState, tenant: TenantId, path: &str) -> Result<PathView, AppError> {
+pub async fn open_path(
+    state: &AppState,
+    tenant: TenantId,
+    path: &str,
+) -> Result<PathView, AppError> {
     let (node, ancestors) = resolve(state, tenant, path).await?;
     // The canonical path uses the stored names, whatever case the request used.
     let mut names: Vec<String> = ancestors.iter().skip(1).map(|n| n.name.clone()).collect();
@@ -139,29 +158,54 @@ pub async fn open_path(state: &AppState, tenant: TenantId, path: &str) -> Result
                     name: row.name,
                 })
                 .collect();
-            let mut crumbs = vec![Crumb { name: String::new(), path: "/".into() }];
+            let mut crumbs = vec![Crumb {
+                name: String::new(),
+                path: "/".into(),
+            }];
             let mut acc = String::new();
             for name in &names {
                 acc = join(&acc, name);
-                crumbs.push(Crumb { name: name.clone(), path: acc.clone() });
+                crumbs.push(Crumb {
+                    name: name.clone(),
+                    path: acc.clone(),
+                });
             }
-            Ok(PathView::Folder { path: canonical, crumbs, entries })
+            Ok(PathView::Folder {
+                path: canonical,
+                crumbs,
+                entries,
+            })
         }
         NodeKind::File => {
-            let body = file_body(&node.name, node.content.as_deref());
-            Ok(PathView::File { parent: super::parent_of(&canonical), path: canonical, name: node.name, body })
+            let body = file_body(state, &node).await;
+            Ok(PathView::File {
+                parent: super::parent_of(&canonical),
+                path: canonical,
+                name: node.name,
+                body,
+            })
         }
     }
 }
 
-fn file_body(name: &str, content: Option<&str>) -> FileBody {
-    let lower = name.to_lowercase();
-    match content {
+async fn file_body(state: &AppState, node: &NodeRow) -> FileBody {
+    let lower = node.name.to_lowercase();
+    match &node.content {
         Some(text) if lower.ends_with(".md") || lower.ends_with(".markdown") => {
-            FileBody::Markdown { html: render_markdown(text) }
+            let html = state
+                .rendered
+                .get_with((node.id, node.version), async {
+                    std::sync::Arc::from(render_markdown(text))
+                })
+                .await;
+            FileBody::Markdown {
+                html: html.to_string(),
+            }
         }
-        Some(text) => FileBody::Text { text: text.to_string() },
-        None => FileBody::Binary { mime: "application/octet-stream".into() },
+        Some(text) => FileBody::Text { text: text.clone() },
+        None => FileBody::Binary {
+            mime: "application/octet-stream".into(),
+        },
     }
 }
 
@@ -200,7 +244,13 @@ pub async fn folder_tree(state: &AppState, tenant: TenantId) -> Result<FolderNod
         .find(|(_, parent, _)| parent.is_none())
         .map(|(id, _, _)| *id)
         .ok_or_else(|| AppError::internal("folder tree", "root folder missing"))?;
-    fn build(id: i64, name: &str, path: &str, rows: &[(i64, Option<i64>, String)], depth: usize) -> FolderNode {
+    fn build(
+        id: i64,
+        name: &str,
+        path: &str,
+        rows: &[(i64, Option<i64>, String)],
+        depth: usize,
+    ) -> FolderNode {
         let mut children: Vec<FolderNode> = if depth >= MAX_DEPTH {
             Vec::new()
         } else {
@@ -210,7 +260,15 @@ pub async fn folder_tree(state: &AppState, tenant: TenantId) -> Result<FolderNod
                 .collect()
         };
         children.sort_by_key(|c| name_key(&c.name));
-        FolderNode { name: name.to_string(), path: if path.is_empty() { "/".into() } else { path.to_string() }, children }
+        FolderNode {
+            name: name.to_string(),
+            path: if path.is_empty() {
+                "/".into()
+            } else {
+                path.to_string()
+            },
+            children,
+        }
     }
     Ok(build(root, "", "", &rows, 0))
 }
@@ -233,7 +291,9 @@ mod tests {
 
     #[test]
     fn markdown_keeps_lists_code_and_links() {
-        let html = render_markdown("- one\n- two\n\n```rust\nfn main() {}\n```\n\n[site](https://example.com)");
+        let html = render_markdown(
+            "- one\n- two\n\n```rust\nfn main() {}\n```\n\n[site](https://example.com)",
+        );
         assert!(html.contains("<li>one</li>"));
         assert!(html.contains("<code class=\"language-rust\">"));
         assert!(html.contains("href=\"https://example.com\""));

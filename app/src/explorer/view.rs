@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::{folder_tree, open_path, FileBody, FolderNode, PathView};
+use super::{FileBody, FolderNode, PathView, folder_tree, open_path};
+use crate::core::error::AppError;
 use crate::core::i18n::{Msg, Prefs};
-use crate::desktop::{icon_for, Desk, Win};
+use crate::desktop::{Desk, Win, icon_for};
 
 #[component]
 pub fn ExplorerWindow(win: Win) -> impl IntoView {
@@ -108,7 +109,11 @@ fn TreeItem(node: FolderNode, win: Win) -> impl IntoView {
         let path = path.clone();
         move || win.path.get() == path
     };
-    let label = if node.path == "/" { None } else { Some(node.name.clone()) };
+    let label = if node.path == "/" {
+        None
+    } else {
+        Some(node.name.clone())
+    };
     let children = node.children.clone();
     view! {
         <li role="treeitem" aria-selected=move || selected().to_string()>
@@ -132,7 +137,23 @@ fn TreeItem(node: FolderNode, win: Win) -> impl IntoView {
 pub fn ViewerWindow(win: Win) -> impl IntoView {
     let desk = Desk::expect();
     let prefs = Prefs::expect();
-    let file = Resource::new(move || win.path.get(), open_path);
+    // The page's first file arrives with the page; any other is fetched.
+    match desk.take_preloaded(win.id) {
+        Some(view) => file_view(Ok(view), win).into_any(),
+        None => {
+            let file = Resource::new(move || win.path.get(), open_path);
+            view! {
+                <Transition fallback=move || view! { <p class="loading">{move || prefs.t(Msg::Loading)}</p> }>
+                    {move || Suspend::new(async move { file_view(file.await, win) })}
+                </Transition>
+            }
+            .into_any()
+        }
+    }
+}
+
+fn file_view(file: Result<PathView, AppError>, win: Win) -> AnyView {
+    let desk = Desk::expect();
     // Relative links inside a document open in the desktop instead of leaving the page.
     let follow_link = move |ev: leptos::ev::MouseEvent| {
         #[cfg(feature = "hydrate")]
@@ -143,7 +164,9 @@ pub fn ViewerWindow(win: Win) -> impl IntoView {
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                 .and_then(|el| el.closest("a").ok().flatten());
             let Some(anchor) = anchor else { return };
-            let Some(href) = anchor.get_attribute("href") else { return };
+            let Some(href) = anchor.get_attribute("href") else {
+                return;
+            };
             let external = href.contains(':') || href.starts_with('/') || href.starts_with('#');
             if !external {
                 ev.prevent_default();
@@ -152,28 +175,26 @@ pub fn ViewerWindow(win: Win) -> impl IntoView {
             }
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, desk);
+        let _ = (ev, desk, win);
     };
-    view! {
-        <Transition fallback=move || view! { <p class="loading">{move || prefs.t(Msg::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match file.await {
-                    Ok(PathView::File { body: FileBody::Markdown { html }, .. }) => {
-                        view! { <article class="markdown" on:click=follow_link inner_html=html></article> }.into_any()
-                    }
-                    Ok(PathView::File { body: FileBody::Text { text }, .. }) => {
-                        view! { <pre class="text">{text}</pre> }.into_any()
-                    }
-                    Ok(PathView::File { body: FileBody::Binary { mime }, .. }) => {
-                        view! { <p class="empty">{mime}</p> }.into_any()
-                    }
-                    Ok(PathView::Folder { path, .. }) => {
-                        desk.open_folder(path.clone());
-                        view! { <p class="empty">{path}</p> }.into_any()
-                    }
-                    Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+    match file {
+        Ok(PathView::File {
+            body: FileBody::Markdown { html },
+            ..
+        }) => view! { <article class="markdown" on:click=follow_link inner_html=html></article> }
+            .into_any(),
+        Ok(PathView::File {
+            body: FileBody::Text { text },
+            ..
+        }) => view! { <pre class="text">{text}</pre> }.into_any(),
+        Ok(PathView::File {
+            body: FileBody::Binary { mime },
+            ..
+        }) => view! { <p class="empty">{mime}</p> }.into_any(),
+        Ok(PathView::Folder { path, .. }) => {
+            desk.open_folder(path.clone());
+            view! { <p class="empty">{path}</p> }.into_any()
+        }
+        Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
     }
 }

@@ -16,7 +16,11 @@ pub fn Landing(apex_url: String) -> impl IntoView {
     let status = Resource::new(
         move || username.get(),
         |name| async move {
-            if name.trim().is_empty() { None } else { Some(username_status(name).await) }
+            if name.trim().is_empty() {
+                None
+            } else {
+                Some(username_status(name).await)
+            }
         },
     );
     let pending = register.pending();
@@ -35,15 +39,21 @@ pub fn Landing(apex_url: String) -> impl IntoView {
     });
     let field_error = move |field: &'static str| {
         move || match result.get() {
-            Some(Err(AppError::InvalidFields(fields))) => {
-                fields.into_iter().find(|f| f.field == field).map(|f| f.message)
-            }
+            Some(Err(AppError::InvalidFields(fields))) => fields
+                .into_iter()
+                .find(|f| f.field == field)
+                .map(|f| f.message),
             _ => None,
         }
     };
     let demo_url = apex_url.replacen("://", "://demo.", 1);
     let apex_host = StoredValue::new(
-        apex_url.split("://").nth(1).unwrap_or_default().trim_end_matches('/').to_string(),
+        apex_url
+            .split("://")
+            .nth(1)
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .to_string(),
     );
 
     view! {
@@ -111,4 +121,3 @@ pub fn Landing(apex_url: String) -> impl IntoView {
         </main>
     }
 }
-

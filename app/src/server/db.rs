@@ -5,7 +5,9 @@
 
 use diesel::sqlite::SqliteConnection;
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -26,9 +28,14 @@ pub enum DatabaseUrl {
 impl DatabaseUrl {
     pub fn parse(raw: &str) -> Result<DatabaseUrl, String> {
         let raw = raw.trim();
-        if let Some(path) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
+        if let Some(path) = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+        {
             if path.is_empty() {
-                return Err("a sqlite URL needs a file path, e.g. sqlite://data/deskfolio.db".into());
+                return Err(
+                    "a sqlite URL needs a file path, e.g. sqlite://data/deskfolio.db".into(),
+                );
             }
             return Ok(DatabaseUrl::Sqlite(path.to_string()));
         }
@@ -76,16 +83,21 @@ impl Db {
     pub async fn connect(url: &DatabaseUrl, max_size: usize) -> anyhow::Result<Db> {
         match url {
             DatabaseUrl::Sqlite(path) => {
-                if path != ":memory:" {
-                    if let Some(dir) = std::path::Path::new(path).parent() {
-                        if !dir.as_os_str().is_empty() {
-                            std::fs::create_dir_all(dir).map_err(|e| {
-                                anyhow::anyhow!("cannot create the folder {} for the SQLite database: {e}", dir.display())
-                            })?;
-                        }
-                    }
+                if path != ":memory:"
+                    && let Some(dir) = std::path::Path::new(path).parent()
+                    && !dir.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        anyhow::anyhow!(
+                            "cannot create the folder {} for the SQLite database: {e}",
+                            dir.display()
+                        )
+                    })?;
                 }
                 let mut config = ManagerConfig::<SqliteConn>::default();
+                // A broken connection shows on its next query; a test query per checkout would
+                // double the queries of every page.
+                config.recycling_method = RecyclingMethod::Fast;
                 config.custom_setup = Box::new(|url| {
                     let url = url.to_string();
                     Box::pin(async move {
@@ -102,13 +114,23 @@ impl Db {
                 let manager = AsyncDieselConnectionManager::new_with_config(path.clone(), config);
                 let pool = Pool::builder(manager).max_size(max_size).build()?;
                 // Fail at start-up, not on the first request, when the file can't be opened.
-                drop(pool.get().await.map_err(|e| anyhow::anyhow!("cannot open SQLite database {path}: {e}"))?);
+                drop(
+                    pool.get()
+                        .await
+                        .map_err(|e| anyhow::anyhow!("cannot open SQLite database {path}: {e}"))?,
+                );
                 Ok(Db::Sqlite(pool))
             }
             DatabaseUrl::Postgres(url) => {
-                let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url.clone());
+                let mut config = ManagerConfig::<AsyncPgConnection>::default();
+                config.recycling_method = RecyclingMethod::Fast;
+                let manager = AsyncDieselConnectionManager::new_with_config(url.clone(), config);
                 let pool = Pool::builder(manager).max_size(max_size).build()?;
-                drop(pool.get().await.map_err(|e| anyhow::anyhow!("cannot connect to PostgreSQL: {e}"))?);
+                drop(
+                    pool.get()
+                        .await
+                        .map_err(|e| anyhow::anyhow!("cannot connect to PostgreSQL: {e}"))?,
+                );
                 Ok(Db::Postgres(pool))
             }
         }
@@ -133,7 +155,8 @@ impl Db {
             Db::Postgres(pool) => {
                 let mut conn = pool.get().await?;
                 // A fixed key: "deskfolio" in ASCII, folded into an i64.
-                conn.batch_execute("SELECT pg_advisory_lock(7250988123458516079)").await?;
+                conn.batch_execute("SELECT pg_advisory_lock(7250988123458516079)")
+                    .await?;
                 // Taken out of the pool: the session-level lock is released when this
                 // connection closes after the migrations.
                 let conn = diesel_async::pooled_connection::deadpool::Object::take(conn);

@@ -2,8 +2,8 @@
 
 pub mod db;
 pub mod schema;
-pub mod tenancy;
 pub mod seed;
+pub mod tenancy;
 
 use std::sync::Arc;
 
@@ -35,11 +35,23 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<SiteConfig>,
     pub tenants: TenantCache,
+    /// Rendered, sanitised markdown by (node id, version): every edit bumps the version, so
+    /// stale entries are never read again.
+    pub rendered: moka::future::Cache<(i64, i32), Arc<str>>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: SiteConfig) -> AppState {
-        AppState { db, config: Arc::new(config), tenants: TenantCache::new() }
+        AppState {
+            db,
+            config: Arc::new(config),
+            tenants: TenantCache::new(),
+            rendered: moka::future::Cache::builder()
+                .max_capacity(32 * 1024 * 1024)
+                .weigher(|_, html: &Arc<str>| u32::try_from(html.len()).unwrap_or(u32::MAX))
+                .time_to_idle(std::time::Duration::from_secs(600))
+                .build(),
+        }
     }
 }
 

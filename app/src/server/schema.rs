@@ -116,6 +116,13 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
-    users, sessions, settings, uploads, nodes, memories, memory_keywords, ai_personalities,
+    users,
+    sessions,
+    settings,
+    uploads,
+    nodes,
+    memories,
+    memory_keywords,
+    ai_personalities,
     contact_messages,
 );

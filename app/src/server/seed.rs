@@ -42,13 +42,19 @@ pub struct TenantSeed {
 #[macro_export]
 macro_rules! apply_seed {
     ($conn:ident, $tenant_id:expr, $seed:expr, $now:expr) => {{
-        use $crate::server::schema::{ai_personalities, memories, memory_keywords, nodes, settings};
+        use $crate::server::schema::{
+            ai_personalities, memories, memory_keywords, nodes, settings,
+        };
         let tenant_id: i64 = $tenant_id;
         let seed: &$crate::server::seed::TenantSeed = $seed;
         let at = $now;
         for (key, value) in &seed.settings {
             diesel::insert_into(settings::table)
-                .values((settings::tenant_id.eq(tenant_id), settings::key.eq(*key), settings::value.eq(value)))
+                .values((
+                    settings::tenant_id.eq(tenant_id),
+                    settings::key.eq(*key),
+                    settings::value.eq(value),
+                ))
                 .execute($conn)
                 .await?;
         }
@@ -66,7 +72,10 @@ macro_rules! apply_seed {
             .await?;
         let mut ids: Vec<i64> = Vec::with_capacity(seed.nodes.len());
         for node in &seed.nodes {
-            let parent = node.parent.and_then(|i| ids.get(i).copied()).unwrap_or(root);
+            let parent = node
+                .parent
+                .and_then(|i| ids.get(i).copied())
+                .unwrap_or(root);
             let size = node.content.as_ref().map(|c| c.len() as i64).unwrap_or(0);
             let id: i64 = diesel::insert_into(nodes::table)
                 .values((
@@ -169,9 +178,16 @@ pub fn starter(display_name: &str) -> TenantSeed {
                 parent: None,
                 folder: false,
                 name: "about.md",
-                content: Some(format!("# About {display_name}\n\nA few words about me will appear here soon.\n")),
+                content: Some(format!(
+                    "# About {display_name}\n\nA few words about me will appear here soon.\n"
+                )),
             },
-            SeedNode { parent: None, folder: true, name: "projects", content: None },
+            SeedNode {
+                parent: None,
+                folder: true,
+                name: "projects",
+                content: None,
+            },
         ],
         memories: vec![SeedMemory {
             title: "Who I am",
@@ -188,25 +204,112 @@ pub fn starter(display_name: &str) -> TenantSeed {
 pub fn demo() -> TenantSeed {
     let md = |s: &str| Some(s.to_string());
     let mut settings = base_settings("Ada Demo");
-    settings.push(("tagline", "Systems engineer who likes small, fast software".into()));
+    settings.push((
+        "tagline",
+        "Systems engineer who likes small, fast software".into(),
+    ));
     settings.push(("location", "Valencia, Spain".into()));
     TenantSeed {
         settings,
         nodes: vec![
-            /* 0 */ SeedNode { parent: None, folder: false, name: "README.md", content: md(DEMO_README) },
-            /* 1 */ SeedNode { parent: None, folder: false, name: "about.md", content: md(DEMO_ABOUT) },
-            /* 2 */ SeedNode { parent: None, folder: true, name: "projects", content: None },
-            /* 3 */ SeedNode { parent: Some(2), folder: false, name: "readme.md", content: md(DEMO_PROJECTS) },
-            /* 4 */ SeedNode { parent: Some(2), folder: true, name: "tinykv", content: None },
-            /* 5 */ SeedNode { parent: Some(4), folder: false, name: "design.md", content: md(DEMO_TINYKV) },
-            /* 6 */ SeedNode { parent: Some(4), folder: false, name: "benchmarks.md", content: md(DEMO_BENCH) },
-            /* 7 */ SeedNode { parent: Some(2), folder: true, name: "trail-maps", content: None },
-            /* 8 */ SeedNode { parent: Some(7), folder: false, name: "overview.md", content: md(DEMO_TRAILS) },
-            /* 9 */ SeedNode { parent: None, folder: true, name: "blog", content: None },
-            /* 10 */ SeedNode { parent: Some(9), folder: false, name: "2026-why-rust.md", content: md(DEMO_POST) },
-            /* 11 */ SeedNode { parent: Some(9), folder: false, name: "notes.txt", content: md("Plain text notes.\nLine two.\n") },
-            /* 12 */ SeedNode { parent: None, folder: true, name: "cv", content: None },
-            /* 13 */ SeedNode { parent: Some(12), folder: false, name: "experience.md", content: md(DEMO_CV) },
+            /* 0 */
+            SeedNode {
+                parent: None,
+                folder: false,
+                name: "README.md",
+                content: md(DEMO_README),
+            },
+            /* 1 */
+            SeedNode {
+                parent: None,
+                folder: false,
+                name: "about.md",
+                content: md(DEMO_ABOUT),
+            },
+            /* 2 */
+            SeedNode {
+                parent: None,
+                folder: true,
+                name: "projects",
+                content: None,
+            },
+            /* 3 */
+            SeedNode {
+                parent: Some(2),
+                folder: false,
+                name: "readme.md",
+                content: md(DEMO_PROJECTS),
+            },
+            /* 4 */
+            SeedNode {
+                parent: Some(2),
+                folder: true,
+                name: "tinykv",
+                content: None,
+            },
+            /* 5 */
+            SeedNode {
+                parent: Some(4),
+                folder: false,
+                name: "design.md",
+                content: md(DEMO_TINYKV),
+            },
+            /* 6 */
+            SeedNode {
+                parent: Some(4),
+                folder: false,
+                name: "benchmarks.md",
+                content: md(DEMO_BENCH),
+            },
+            /* 7 */
+            SeedNode {
+                parent: Some(2),
+                folder: true,
+                name: "trail-maps",
+                content: None,
+            },
+            /* 8 */
+            SeedNode {
+                parent: Some(7),
+                folder: false,
+                name: "overview.md",
+                content: md(DEMO_TRAILS),
+            },
+            /* 9 */
+            SeedNode {
+                parent: None,
+                folder: true,
+                name: "blog",
+                content: None,
+            },
+            /* 10 */
+            SeedNode {
+                parent: Some(9),
+                folder: false,
+                name: "2026-why-rust.md",
+                content: md(DEMO_POST),
+            },
+            /* 11 */
+            SeedNode {
+                parent: Some(9),
+                folder: false,
+                name: "notes.txt",
+                content: md("Plain text notes.\nLine two.\n"),
+            },
+            /* 12 */
+            SeedNode {
+                parent: None,
+                folder: true,
+                name: "cv",
+                content: None,
+            },
+            /* 13 */
+            SeedNode {
+                parent: Some(12),
+                folder: false,
+                name: "experience.md",
+                content: md(DEMO_CV),
+            },
         ],
         memories: vec![
             SeedMemory {
@@ -268,14 +371,21 @@ replicated log\n- Cut p99 latency by 40%\n\n## Backend developer — Sample Ltd 
 pub const DEMO_USERNAME: &str = "demo";
 
 /// Creates the demo tenant if it does not exist yet. Returns whether it was created.
-pub async fn ensure_demo_tenant(state: &AppState, password: Option<String>) -> Result<bool, AppError> {
-    use crate::auth::ssr::{create_account, NewAccount};
+pub async fn ensure_demo_tenant(
+    state: &AppState,
+    password: Option<String>,
+) -> Result<bool, AppError> {
+    use crate::auth::ssr::{NewAccount, create_account};
     use crate::core::names::Username;
     let username = Username::parse(DEMO_USERNAME).map_err(|e| AppError::internal("demo tenant", e));
     // "demo" is not reserved, so parse succeeds.
     let username = username?;
     let password = password.unwrap_or_else(random_password);
-    let account = NewAccount { username, password, email: None };
+    let account = NewAccount {
+        username,
+        password,
+        email: None,
+    };
     match create_account(state, account, "Ada Demo", &demo()).await {
         Ok(_) => Ok(true),
         Err(AppError::Conflict(_)) => Ok(false),
@@ -285,5 +395,9 @@ pub async fn ensure_demo_tenant(state: &AppState, password: Option<String>) -> R
 
 fn random_password() -> String {
     use rand::Rng;
-    rand::rng().sample_iter(rand::distr::Alphanumeric).take(32).map(char::from).collect()
+    rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(32)
+        .map(char::from)
+        .collect()
 }

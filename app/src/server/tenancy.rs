@@ -77,7 +77,10 @@ pub fn normalise_host(raw: &str) -> (String, Option<String>) {
         }
     } else if raw.matches(':').count() == 1 {
         let (name, port) = raw.split_once(':').unwrap_or((&raw, ""));
-        (name.to_string(), (!port.is_empty()).then(|| port.to_string()))
+        (
+            name.to_string(),
+            (!port.is_empty()).then(|| port.to_string()),
+        )
     } else {
         (raw.clone(), None)
     };
@@ -93,7 +96,10 @@ pub fn classify_host(name: &str, base_domain: &str) -> HostTarget {
     if name == base_domain || name == format!("www.{base_domain}") {
         return HostTarget::Apex;
     }
-    match name.strip_suffix(base_domain).and_then(|rest| rest.strip_suffix('.')) {
+    match name
+        .strip_suffix(base_domain)
+        .and_then(|rest| rest.strip_suffix('.'))
+    {
         Some(label) if !label.is_empty() && !label.contains('.') => {
             HostTarget::Subdomain(label.to_string())
         }
@@ -116,10 +122,14 @@ pub fn client_ip(peer: IpAddr, forwarded_for: Option<&str>, config: &SiteConfig)
     if !config.is_trusted_proxy(peer) {
         return peer;
     }
-    let Some(header) = forwarded_for else { return peer };
+    let Some(header) = forwarded_for else {
+        return peer;
+    };
     let mut current = peer;
     for hop in header.rsplit(',') {
-        let Ok(ip) = hop.trim().parse::<IpAddr>() else { break };
+        let Ok(ip) = hop.trim().parse::<IpAddr>() else {
+            break;
+        };
         current = canonical_ip(ip);
         if !config.is_trusted_proxy(current) {
             break;
@@ -139,18 +149,18 @@ pub fn target_for_request(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let (name, _) = normalise_host(host_header);
-    if config.is_trusted_proxy(peer) {
-        if let Some(sub) = headers.get("x-subdomain").and_then(|v| v.to_str().ok()) {
-            let sub = sub.trim().to_ascii_lowercase();
-            let target = if sub.is_empty() || sub == "www" {
-                HostTarget::Apex
-            } else if sub.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                HostTarget::Subdomain(sub)
-            } else {
-                HostTarget::Outside
-            };
-            return (target, name);
-        }
+    if config.is_trusted_proxy(peer)
+        && let Some(sub) = headers.get("x-subdomain").and_then(|v| v.to_str().ok())
+    {
+        let sub = sub.trim().to_ascii_lowercase();
+        let target = if sub.is_empty() || sub == "www" {
+            HostTarget::Apex
+        } else if sub.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            HostTarget::Subdomain(sub)
+        } else {
+            HostTarget::Outside
+        };
+        return (target, name);
     }
     (classify_host(&name, &config.base_domain), name)
 }
@@ -172,8 +182,14 @@ impl Default for TenantCache {
 impl TenantCache {
     pub fn new() -> TenantCache {
         TenantCache {
-            found: Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(30)).build(),
-            missing: Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(3)).build(),
+            found: Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Duration::from_secs(30))
+                .build(),
+            missing: Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Duration::from_secs(3))
+                .build(),
         }
     }
 
@@ -185,7 +201,10 @@ impl TenantCache {
 }
 
 /// Looks a tenant up by username, through the cache.
-pub async fn find_tenant(state: &AppState, username: &str) -> Result<Option<Arc<Tenant>>, AppError> {
+pub async fn find_tenant(
+    state: &AppState,
+    username: &str,
+) -> Result<Option<Arc<Tenant>>, AppError> {
     if let Some(t) = state.tenants.found.get(username).await {
         return Ok(Some(t));
     }
@@ -195,7 +214,11 @@ pub async fn find_tenant(state: &AppState, username: &str) -> Result<Option<Arc<
     match load_tenant(state, username).await? {
         Some(tenant) => {
             let tenant = Arc::new(tenant);
-            state.tenants.found.insert(username.to_string(), tenant.clone()).await;
+            state
+                .tenants
+                .found
+                .insert(username.to_string(), tenant.clone())
+                .await;
             Ok(Some(tenant))
         }
         None => {
@@ -214,22 +237,45 @@ async fn load_tenant(state: &AppState, username: &str) -> Result<Option<Tenant>,
             .await
             .optional()?
     });
-    let Some((id, username, display_name, plan, disabled)) = found else { return Ok(None) };
+    let Some((id, username, display_name, plan, disabled)) = found else {
+        return Ok(None);
+    };
     if disabled {
         return Ok(None);
     }
     let id = TenantId(id);
-    let values =
-        load_settings(state, id, &["owner_name", "site_title", "description", "language", "theme"]).await?;
-    let get = |key: &str| values.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let values = load_settings(
+        state,
+        id,
+        &[
+            "owner_name",
+            "site_title",
+            "description",
+            "language",
+            "theme",
+        ],
+    )
+    .await?;
+    let get = |key: &str| {
+        values
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
     let owner_name = get("owner_name").unwrap_or_else(|| display_name.clone());
     let fill = |t: String| crate::core::template::fill(&t, &[("owner_name", &owner_name)]);
     Ok(Some(Tenant {
         id,
-        site_title: get("site_title").map(fill).unwrap_or_else(|| owner_name.clone()),
+        site_title: get("site_title")
+            .map(fill)
+            .unwrap_or_else(|| owner_name.clone()),
         description: get("description").map(fill).unwrap_or_default(),
-        default_lang: get("language").and_then(|l| Lang::parse(&l)).unwrap_or_default(),
-        default_theme: get("theme").and_then(|t| Theme::parse(&t)).unwrap_or_default(),
+        default_lang: get("language")
+            .and_then(|l| Lang::parse(&l))
+            .unwrap_or_default(),
+        default_theme: get("theme")
+            .and_then(|t| Theme::parse(&t))
+            .unwrap_or_default(),
         username,
         display_name: owner_name.clone(),
         plan,
@@ -309,9 +355,15 @@ mod tests {
 
     fn target(host: &str, subdomain: Option<&str>, peer: &str, cfg: &SiteConfig) -> HostTarget {
         let mut headers = http::HeaderMap::new();
-        headers.insert(http::header::HOST, host.parse().unwrap_or(http::HeaderValue::from_static("")));
+        headers.insert(
+            http::header::HOST,
+            host.parse().unwrap_or(http::HeaderValue::from_static("")),
+        );
         if let Some(sub) = subdomain {
-            headers.insert("x-subdomain", sub.parse().unwrap_or(http::HeaderValue::from_static("")));
+            headers.insert(
+                "x-subdomain",
+                sub.parse().unwrap_or(http::HeaderValue::from_static("")),
+            );
         }
         let peer: IpAddr = peer.parse().unwrap_or(IpAddr::from([127, 0, 0, 1]));
         target_for_request(&headers, peer, cfg).0
@@ -340,20 +392,33 @@ mod tests {
             ("", HostTarget::Outside),
         ];
         for (host, expected) in cases {
-            assert_eq!(&target(host, None, "203.0.113.9", &cfg), expected, "host {host}");
+            assert_eq!(
+                &target(host, None, "203.0.113.9", &cfg),
+                expected,
+                "host {host}"
+            );
         }
     }
 
     #[test]
     fn x_subdomain_from_an_untrusted_peer_is_ignored() {
         let cfg = config(&["10.0.0.0/8"]);
-        assert_eq!(target("example.com", Some("victim"), "203.0.113.9", &cfg), HostTarget::Apex);
+        assert_eq!(
+            target("example.com", Some("victim"), "203.0.113.9", &cfg),
+            HostTarget::Apex
+        );
         assert_eq!(
             target("example.com", Some("victim"), "10.1.2.3", &cfg),
             HostTarget::Subdomain("victim".into())
         );
-        assert_eq!(target("ana.example.com", Some("www"), "10.1.2.3", &cfg), HostTarget::Apex);
-        assert_eq!(target("example.com", Some("a.b"), "10.1.2.3", &cfg), HostTarget::Outside);
+        assert_eq!(
+            target("ana.example.com", Some("www"), "10.1.2.3", &cfg),
+            HostTarget::Apex
+        );
+        assert_eq!(
+            target("example.com", Some("a.b"), "10.1.2.3", &cfg),
+            HostTarget::Outside
+        );
     }
 
     #[test]
@@ -361,10 +426,23 @@ mod tests {
         let cfg = config(&["10.0.0.0/8"]);
         let ip = |s: &str| s.parse::<IpAddr>().unwrap_or(IpAddr::from([0, 0, 0, 0]));
         // Untrusted peer: its header is ignored.
-        assert_eq!(client_ip(ip("203.0.113.9"), Some("1.2.3.4"), &cfg), ip("203.0.113.9"));
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), Some("1.2.3.4"), &cfg),
+            ip("203.0.113.9")
+        );
         // Trusted peer: the rightmost untrusted hop wins, spoofed left entries do not.
-        assert_eq!(client_ip(ip("10.0.0.2"), Some("6.6.6.6, 198.51.100.7, 10.0.0.5"), &cfg), ip("198.51.100.7"));
+        assert_eq!(
+            client_ip(
+                ip("10.0.0.2"),
+                Some("6.6.6.6, 198.51.100.7, 10.0.0.5"),
+                &cfg
+            ),
+            ip("198.51.100.7")
+        );
         // IPv4-mapped peers count as their IPv4 address.
-        assert_eq!(client_ip(ip("::ffff:10.0.0.2"), Some("198.51.100.7"), &cfg), ip("198.51.100.7"));
+        assert_eq!(
+            client_ip(ip("::ffff:10.0.0.2"), Some("198.51.100.7"), &cfg),
+            ip("198.51.100.7")
+        );
     }
 }

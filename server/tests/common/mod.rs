@@ -19,7 +19,8 @@ pub enum Backend {
 
 /// The PostgreSQL server tests use; CI starts it. Tests fail (never skip) when it is absent.
 pub fn postgres_url() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 pub struct TestApp {
@@ -40,11 +41,20 @@ impl Drop for TestDb {
             let schema = schema.clone();
             // Drop runs outside any async context guarantee: use a private runtime on a thread.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
                 rt.block_on(async move {
-                    let (client, conn) = tokio_postgres::connect(&postgres_url(), tokio_postgres::NoTls).await.ok()?;
+                    let (client, conn) =
+                        tokio_postgres::connect(&postgres_url(), tokio_postgres::NoTls)
+                            .await
+                            .ok()?;
                     tokio::spawn(conn);
-                    client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await.ok()
+                    client
+                        .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                        .await
+                        .ok()
                 })
             })
             .join();
@@ -64,15 +74,10 @@ impl Response {
     }
 }
 
+#[derive(Default)]
 pub struct Options {
     pub demo: bool,
     pub trusted_proxies: Vec<&'static str>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { demo: false, trusted_proxies: Vec::new() }
-    }
 }
 
 impl TestApp {
@@ -99,9 +104,19 @@ impl TestApp {
                         )
                     });
                 tokio::spawn(conn);
-                client.batch_execute(&format!("CREATE SCHEMA {schema}")).await.expect("create schema");
-                let sep = if postgres_url().contains('?') { '&' } else { '?' };
-                (format!("{}{sep}options=-c%20search_path%3D{schema}", postgres_url()), TestDb::Postgres { schema })
+                client
+                    .batch_execute(&format!("CREATE SCHEMA {schema}"))
+                    .await
+                    .expect("create schema");
+                let sep = if postgres_url().contains('?') {
+                    '&'
+                } else {
+                    '?'
+                };
+                (
+                    format!("{}{sep}options=-c%20search_path%3D{schema}", postgres_url()),
+                    TestDb::Postgres { schema },
+                )
             }
         };
         let mut args = vec![
@@ -124,18 +139,36 @@ impl TestApp {
             .site_root(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"))
             .build();
         let router = server::router(state.clone(), leptos);
-        TestApp { router, state, _db: db }
+        TestApp {
+            router,
+            state,
+            _db: db,
+        }
     }
 
     /// Sends a request as if from `peer`.
     pub async fn send_from(&self, peer: &str, mut req: Request<Body>) -> Response {
-        let peer: SocketAddr = format!("{peer}:40000").parse().or_else(|_| format!("[{peer}]:40000").parse()).expect("peer");
+        let peer: SocketAddr = format!("{peer}:40000")
+            .parse()
+            .or_else(|_| format!("[{peer}]:40000").parse())
+            .expect("peer");
         req.extensions_mut().insert(ConnectInfo(peer));
-        let res = self.router.clone().oneshot(req).await.expect("infallible router");
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("infallible router");
         let status = res.status();
         let headers = res.headers().clone();
-        let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024).await.expect("body");
-        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024)
+            .await
+            .expect("body");
+        Response {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Response {
@@ -143,7 +176,13 @@ impl TestApp {
     }
 
     pub async fn get(&self, host: &str, path: &str) -> Response {
-        self.send(Request::get(path).header("host", host).body(Body::empty()).unwrap()).await
+        self.send(
+            Request::get(path)
+                .header("host", host)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
     }
 
     pub async fn register(&self, body: serde_json::Value) -> Response {
@@ -173,7 +212,9 @@ impl TestApp {
 
     /// Registers `name` and checks it worked.
     pub async fn tenant(&self, name: &str) {
-        let res = self.register(serde_json::json!({"username": name, "password": "correct horse battery"})).await;
+        let res = self
+            .register(serde_json::json!({"username": name, "password": "correct horse battery"}))
+            .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     }
 }
@@ -181,8 +222,16 @@ impl TestApp {
 fn uuid_like() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    format!("{}_{}_{}", std::process::id(), nanos % 1_000_000_000, COUNTER.fetch_add(1, Ordering::Relaxed))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// Declares each test once per backend: `mod sqlite { ... }` and `mod postgres { ... }`.
