@@ -47,3 +47,16 @@ test('the form says when a name is taken or invalid, and keeps what was typed', 
   assert.equal(await username.inputValue(), 'fresh-name');
   await page.close();
 });
+
+test('the landing page switches to Spanish and remembers it', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url(''));
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Español' }).click();
+  await page.getByRole('heading', { name: 'Crea tu portafolio' }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: 'Crea tu portafolio' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'es');
+  await context.close();
+});

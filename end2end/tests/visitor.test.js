@@ -64,6 +64,29 @@ test('a deep link opens the file in its window on first load', async () => {
   await page.close();
 });
 
+test("the browser's Back button returns to the previous folder", async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url('demo', '/files/projects'));
+  await hydrated(page);
+  const explorer = page.getByRole('dialog', { name: 'projects' });
+  await explorer.getByRole('link', { name: 'tinykv' }).click();
+  await page.getByRole('dialog', { name: 'tinykv' }).getByRole('link', { name: 'design.md' }).waitFor();
+  await page.getByRole('dialog', { name: 'tinykv' }).getByRole('link', { name: 'design.md' }).click();
+  await page.getByRole('dialog', { name: 'design.md' }).waitFor();
+  await page.goBack();
+  await page.waitForURL(/\/files\/projects\/tinykv$/);
+  await page.getByRole('dialog', { name: 'tinykv' }).waitFor();
+  await page.close();
+});
+
+test('an unknown page on a portfolio shows the desktop with a not-found notice', async () => {
+  const page = await browser.newPage();
+  const res = await page.goto(server.url('demo', '/no/such/page'));
+  assert.equal(res.status(), 404);
+  await page.getByRole('alert').filter({ hasText: '/no/such/page' }).waitFor();
+  await page.close();
+});
+
 test('a link to a missing file shows the desktop with a not-found notice and a 404 status', async () => {
   const page = await browser.newPage();
   const res = await page.goto(server.url('demo', '/files/nope.md'));

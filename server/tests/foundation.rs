@@ -531,10 +531,13 @@ async fn try_insert_file(
             ))
             .execute(conn)
             .await
-            .map(|_| ())
+            .map(|_| tenant_id)
             .map_err(|e| e.to_string())
     });
-    result.map_err(|e| e.to_string())?
+    let tenant_id = result.map_err(|e| e.to_string())??;
+    // Written around the application: forget the cached tree as the application's writes do.
+    app::server::tree::invalidate_tree(&app.state, app::server::tenancy::TenantId(tenant_id)).await;
+    Ok(())
 }
 
 async fn insert_file(app: &TestApp, tenant: &str, name: &str, content: &str) {

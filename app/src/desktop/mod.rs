@@ -274,8 +274,8 @@ pub struct DesktopData {
 }
 
 #[server(prefix = "/api", endpoint = "desktop_state")]
-pub async fn desktop_state(path: String) -> Result<DesktopData, AppError> {
-    ssr::desktop_state(path)
+pub async fn desktop_state(address: String) -> Result<DesktopData, AppError> {
+    ssr::desktop_state(address)
         .await
         .map_err(AppError::with_status)
 }
@@ -286,12 +286,27 @@ mod ssr {
     use crate::explorer::ssr::{open_path, request_tenant};
     use crate::server::app_state;
 
-    pub async fn desktop_state(path: String) -> Result<DesktopData, AppError> {
+    /// `address` is the page's path: `/` or `/files/...`; anything else is a missing page.
+    pub async fn desktop_state(address: String) -> Result<DesktopData, AppError> {
         let state = app_state()?;
         let tenant = request_tenant()?;
         let icons = match open_path(&state, tenant, "/").await? {
             PathView::Folder { entries, .. } => entries,
             PathView::File { .. } => Vec::new(),
+        };
+        let not_found = |shown: String| {
+            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                res.set_status(http::StatusCode::NOT_FOUND);
+            }
+            (None, Some(shown))
+        };
+        let Some(path) = explorer::path_from_address(&address) else {
+            let (open, missing) = not_found(address);
+            return Ok(DesktopData {
+                icons,
+                open,
+                missing,
+            });
         };
         let (open, missing) = if path == "/" {
             // The front page opens the README when there is one.
@@ -305,12 +320,7 @@ mod ssr {
         } else {
             match open_path(&state, tenant, &path).await {
                 Ok(view) => (Some(view), None),
-                Err(AppError::NotFound(_)) => {
-                    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                        res.set_status(http::StatusCode::NOT_FOUND);
-                    }
-                    (None, Some(path))
-                }
+                Err(AppError::NotFound(_)) => not_found(path),
                 Err(other) => return Err(other),
             }
         };
@@ -326,8 +336,7 @@ mod ssr {
 #[component]
 pub fn Desktop(profile: TenantProfile, address: String) -> impl IntoView {
     let prefs = Prefs::expect();
-    let path = explorer::path_from_address(&address).unwrap_or_else(|| "/".into());
-    let state = OnceResource::new_blocking(desktop_state(path));
+    let state = OnceResource::new_blocking(desktop_state(address));
     let title = profile.site_title.clone();
     let owner = StoredValue::new(profile.display_name.clone());
     let description = if profile.description.is_empty() {

@@ -1,38 +1,27 @@
-//! Explorer queries. Every query takes a `TenantId`.
+//! Explorer queries. Every query takes a `TenantId`; paths resolve against the tenant's cached
+//! tree, and only file contents are read from the database.
+
+use std::sync::Arc;
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 
 use super::{Crumb, Entry, FileBody, FolderNode, NodeKind, PathView, join, segments};
 use crate::core::error::AppError;
-use crate::core::names::name_key;
 use crate::core::site::ssr::request_site;
 use crate::server::schema::nodes;
 use crate::server::tenancy::{RequestSite, TenantId};
+use crate::server::tree::{TenantTree, TreeNode, tenant_tree};
 use crate::server::{AppState, app_state};
 
-/// Longest path (in segments) a request may ask for; deeper trees are not reachable by URL.
+/// Longest path (in segments) a request may ask for.
 const MAX_DEPTH: usize = 64;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = nodes)]
-pub struct NodeRow {
-    pub id: i64,
-    pub parent_id: Option<i64>,
-    pub kind: String,
-    pub name: String,
-    pub content: Option<String>,
-    pub size_bytes: i64,
-    pub version: i32,
-}
-
-impl NodeRow {
-    pub fn kind(&self) -> NodeKind {
-        if self.kind == "folder" {
-            NodeKind::Folder
-        } else {
-            NodeKind::File
-        }
+fn kind_of(node: &TreeNode) -> NodeKind {
+    if node.is_folder() {
+        NodeKind::Folder
+    } else {
+        NodeKind::File
     }
 }
 
@@ -62,151 +51,109 @@ fn not_found(path: &str) -> AppError {
     AppError::NotFound(format!("Nothing is at “{path}”."))
 }
 
-/// Resolves a path to its node, walking from the tenant's root one segment at a time.
-pub async fn resolve(
-    state: &AppState,
-    tenant: TenantId,
-    path: &str,
-) -> Result<(NodeRow, Vec<NodeRow>), AppError> {
-    let segs = segments(path);
-    if segs.len() > MAX_DEPTH {
-        return Err(AppError::Invalid("That path is too deep.".into()));
-    }
-    let keys: Vec<String> = segs.iter().map(|s| name_key(s)).collect();
-    let chain = crate::with_conn!(&state.db, conn => {
-        let root: NodeRow = nodes::table
-            .filter(nodes::tenant_id.eq(tenant.0))
-            .filter(nodes::parent_id.is_null())
-            .select(NodeRow::as_select())
-            .first(conn)
-            .await
-            .optional()?
-            .ok_or_else(|| AppError::internal("resolve", format!("tenant {} has no root folder", tenant.0)))?;
-        let mut chain = vec![root];
-        for key in &keys {
-            let Some(current) = chain.last() else { break };
-            if current.kind() != NodeKind::Folder {
-                return Err(not_found(path));
-            }
-            let child: Option<NodeRow> = nodes::table
-                .filter(nodes::tenant_id.eq(tenant.0))
-                .filter(nodes::parent_id.eq(current.id))
-                .filter(nodes::name_key.eq(key))
-                .filter(nodes::deleted_at.is_null())
-                .select(NodeRow::as_select())
-                .first(conn)
-                .await
-                .optional()?;
-            match child {
-                Some(child) => chain.push(child),
-                None => return Err(not_found(path)),
-            }
-        }
-        chain
-    });
-    let mut chain = chain;
-    let node = chain.pop().ok_or_else(|| not_found(path))?;
-    Ok((node, chain))
-}
-
-pub async fn children(
-    state: &AppState,
-    tenant: TenantId,
-    folder: i64,
-) -> Result<Vec<NodeRow>, AppError> {
-    let mut rows: Vec<NodeRow> = crate::with_conn!(&state.db, conn => {
-        nodes::table
-            .filter(nodes::tenant_id.eq(tenant.0))
-            .filter(nodes::parent_id.eq(folder))
-            .filter(nodes::deleted_at.is_null())
-            .select(NodeRow::as_select())
-            .load(conn)
-            .await?
-    });
-    sort_for_listing(&mut rows);
-    Ok(rows)
-}
-
-/// Folders first, then by name ignoring case.
-fn sort_for_listing(rows: &mut [NodeRow]) {
-    rows.sort_by(|a, b| {
-        (a.kind != "folder", name_key(&a.name)).cmp(&(b.kind != "folder", name_key(&b.name)))
-    });
-}
-
 pub async fn open_path(
     state: &AppState,
     tenant: TenantId,
     path: &str,
 ) -> Result<PathView, AppError> {
-    let (node, ancestors) = resolve(state, tenant, path).await?;
+    let segs = segments(path);
+    if segs.len() > MAX_DEPTH {
+        return Err(AppError::Invalid("That path is too deep.".into()));
+    }
+    let tree = tenant_tree(state, tenant).await?;
+    let (node, ancestors) = tree.resolve(&segs).ok_or_else(|| not_found(path))?;
     // The canonical path uses the stored names, whatever case the request used.
-    let mut names: Vec<String> = ancestors.iter().skip(1).map(|n| n.name.clone()).collect();
+    let mut names: Vec<&str> = ancestors.iter().skip(1).map(|n| n.name.as_str()).collect();
     if node.parent_id.is_some() {
-        names.push(node.name.clone());
+        names.push(&node.name);
     }
     let canonical = format!("/{}", names.join("/"));
-    match node.kind() {
-        NodeKind::Folder => {
-            let rows = children(state, tenant, node.id).await?;
-            let entries = rows
-                .into_iter()
-                .map(|row| Entry {
-                    path: join(&canonical, &row.name),
-                    kind: row.kind(),
-                    size: row.size_bytes,
-                    name: row.name,
-                })
-                .collect();
-            let mut crumbs = vec![Crumb {
-                name: String::new(),
-                path: "/".into(),
-            }];
-            let mut acc = String::new();
-            for name in &names {
-                acc = join(&acc, name);
-                crumbs.push(Crumb {
-                    name: name.clone(),
-                    path: acc.clone(),
-                });
-            }
-            Ok(PathView::Folder {
-                path: canonical,
-                crumbs,
-                entries,
-            })
+    if node.is_folder() {
+        let entries = listing(&tree, node.id, &canonical);
+        let mut crumbs = vec![Crumb {
+            name: String::new(),
+            path: "/".into(),
+        }];
+        let mut acc = String::new();
+        for name in &names {
+            acc = join(&acc, name);
+            crumbs.push(Crumb {
+                name: name.to_string(),
+                path: acc.clone(),
+            });
         }
-        NodeKind::File => {
-            let body = file_body(state, &node).await;
-            Ok(PathView::File {
-                parent: super::parent_of(&canonical),
-                path: canonical,
-                name: node.name,
-                body,
-            })
-        }
+        Ok(PathView::Folder {
+            path: canonical,
+            crumbs,
+            entries,
+        })
+    } else {
+        let body = file_body(state, tenant, node).await?;
+        Ok(PathView::File {
+            parent: super::parent_of(&canonical),
+            path: canonical,
+            name: node.name.clone(),
+            body,
+        })
     }
 }
 
-async fn file_body(state: &AppState, node: &NodeRow) -> FileBody {
+fn listing(tree: &TenantTree, folder: i64, folder_path: &str) -> Vec<Entry> {
+    tree.children(folder)
+        .map(|row| Entry {
+            path: join(folder_path, &row.name),
+            kind: kind_of(row),
+            size: row.size_bytes,
+            name: row.name.clone(),
+        })
+        .collect()
+}
+
+/// A file's stored text, read only when needed (tenant-scoped like every query).
+async fn file_content(
+    state: &AppState,
+    tenant: TenantId,
+    id: i64,
+) -> Result<Option<String>, AppError> {
+    let content: Option<Option<String>> = crate::with_conn!(&state.db, conn => {
+        nodes::table
+            .filter(nodes::tenant_id.eq(tenant.0))
+            .filter(nodes::id.eq(id))
+            .select(nodes::content)
+            .first(conn)
+            .await
+            .optional()?
+    });
+    Ok(content.flatten())
+}
+
+async fn file_body(
+    state: &AppState,
+    tenant: TenantId,
+    node: &TreeNode,
+) -> Result<FileBody, AppError> {
     let lower = node.name.to_lowercase();
-    match &node.content {
-        Some(text) if lower.ends_with(".md") || lower.ends_with(".markdown") => {
-            let html = state
-                .rendered
-                .get_with((node.id, node.version), async {
-                    std::sync::Arc::from(render_markdown(text))
-                })
-                .await;
-            FileBody::Markdown {
-                html: html.to_string(),
-            }
-        }
-        Some(text) => FileBody::Text { text: text.clone() },
+    if lower.ends_with(".md") || lower.ends_with(".markdown") {
+        let html = state
+            .rendered
+            .try_get_with((node.id, node.version), async {
+                let text = file_content(state, tenant, node.id)
+                    .await?
+                    .unwrap_or_default();
+                Ok::<_, AppError>(Arc::<str>::from(render_markdown(&text)))
+            })
+            .await
+            .map_err(|e| (*e).clone())?;
+        return Ok(FileBody::Markdown {
+            html: html.to_string(),
+        });
+    }
+    Ok(match file_content(state, tenant, node.id).await? {
+        Some(text) => FileBody::Text { text },
         None => FileBody::Binary {
             mime: "application/octet-stream".into(),
         },
-    }
+    })
 }
 
 /// Markdown to HTML, then sanitised: raw HTML, scripts, event attributes and `javascript:`
@@ -230,36 +177,16 @@ pub fn render_markdown(source: &str) -> String {
 }
 
 pub async fn folder_tree(state: &AppState, tenant: TenantId) -> Result<FolderNode, AppError> {
-    let rows: Vec<(i64, Option<i64>, String)> = crate::with_conn!(&state.db, conn => {
-        nodes::table
-            .filter(nodes::tenant_id.eq(tenant.0))
-            .filter(nodes::kind.eq("folder"))
-            .filter(nodes::deleted_at.is_null())
-            .select((nodes::id, nodes::parent_id, nodes::name))
-            .load(conn)
-            .await?
-    });
-    let root = rows
-        .iter()
-        .find(|(_, parent, _)| parent.is_none())
-        .map(|(id, _, _)| *id)
-        .ok_or_else(|| AppError::internal("folder tree", "root folder missing"))?;
-    fn build(
-        id: i64,
-        name: &str,
-        path: &str,
-        rows: &[(i64, Option<i64>, String)],
-        depth: usize,
-    ) -> FolderNode {
-        let mut children: Vec<FolderNode> = if depth >= MAX_DEPTH {
+    let tree = tenant_tree(state, tenant).await?;
+    fn build(tree: &TenantTree, id: i64, name: &str, path: &str, depth: usize) -> FolderNode {
+        let children = if depth >= MAX_DEPTH {
             Vec::new()
         } else {
-            rows.iter()
-                .filter(|(_, parent, _)| *parent == Some(id))
-                .map(|(cid, _, cname)| build(*cid, cname, &join(path, cname), rows, depth + 1))
+            tree.children(id)
+                .filter(|c| c.is_folder())
+                .map(|c| build(tree, c.id, &c.name, &join(path, &c.name), depth + 1))
                 .collect()
         };
-        children.sort_by_key(|c| name_key(&c.name));
         FolderNode {
             name: name.to_string(),
             path: if path.is_empty() {
@@ -270,7 +197,7 @@ pub async fn folder_tree(state: &AppState, tenant: TenantId) -> Result<FolderNod
             children,
         }
     }
-    Ok(build(root, "", "", &rows, 0))
+    Ok(build(&tree, tree.root, "", "", 0))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use leptos_meta::{Meta, Title};
 
 use crate::auth::{Register, UsernameCheck, username_status};
 use crate::core::error::AppError;
-use crate::core::i18n::{Msg, Prefs};
+use crate::core::i18n::{Lang, Msg, Prefs, Theme};
 
 #[component]
 pub fn Landing(apex_url: String) -> impl IntoView {
@@ -59,6 +59,20 @@ pub fn Landing(apex_url: String) -> impl IntoView {
     view! {
         <Title text=move || prefs.t(Msg::LandingTitle)/>
         <Meta name="description" content=move || prefs.t(Msg::LandingTagline)/>
+        <nav class="landing-prefs" aria-label=move || prefs.t(Msg::Language)>
+            {Lang::ALL
+                .into_iter()
+                .map(|lang| view! {
+                    <button type="button" aria-pressed=move || (prefs.lang.get() == lang).to_string()
+                        on:click=move |_| prefs.set_lang(lang)>{lang.native_name()}</button>
+                })
+                .collect_view()}
+            <button type="button" class="theme-toggle"
+                on:click=move |_| prefs.set_theme(if prefs.theme.get_untracked() == Theme::Dark { Theme::Light } else { Theme::Dark })>
+                {move || prefs.t(Msg::Theme)} ": "
+                {move || prefs.t(if prefs.theme.get() == Theme::Dark { Msg::ThemeDark } else { Msg::ThemeLight })}
+            </button>
+        </nav>
         <main class="landing">
             <section class="hero">
                 <h1>"Deskfolio"</h1>

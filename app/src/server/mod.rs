@@ -4,6 +4,7 @@ pub mod db;
 pub mod schema;
 pub mod seed;
 pub mod tenancy;
+pub mod tree;
 
 use std::sync::Arc;
 
@@ -38,6 +39,7 @@ pub struct AppState {
     /// Rendered, sanitised markdown by (node id, version): every edit bumps the version, so
     /// stale entries are never read again.
     pub rendered: moka::future::Cache<(i64, i32), Arc<str>>,
+    pub trees: tree::TreeCache,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
                 .weigher(|_, html: &Arc<str>| u32::try_from(html.len()).unwrap_or(u32::MAX))
                 .time_to_idle(std::time::Duration::from_secs(600))
                 .build(),
+            trees: tree::new_cache(),
         }
     }
 }
