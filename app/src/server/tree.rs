@@ -141,6 +141,7 @@ pub async fn invalidate_tree(state: &AppState, tenant: TenantId) {
 }
 
 #[cfg(test)]
+#[expect(clippy::expect_used, reason = "a test fails loudly on a missing value")]
 mod tests {
     use super::*;
 
