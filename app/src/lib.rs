@@ -11,6 +11,7 @@ pub mod explorer;
 pub mod landing;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod terminal;
 
 use leptos::prelude::*;
 use leptos_meta::{Html, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};

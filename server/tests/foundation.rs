@@ -291,6 +291,29 @@ async fn one_tenant_never_sees_another_tenants_files(backend: Backend) {
     assert_eq!(stolen.status, StatusCode::NOT_FOUND, "{}", stolen.body);
     let tree = app.server_fn("frank.localhost", "folder_tree", &[]).await;
     assert_eq!(tree.status, StatusCode::OK);
+    assert!(!tree.body.contains("grace"));
+    let snapshot = app
+        .server_fn("frank.localhost", "terminal_snapshot", &[])
+        .await;
+    assert_eq!(snapshot.status, StatusCode::OK);
+    assert!(snapshot.body.contains("/README.md") && !snapshot.body.contains("grace-secret"));
+    let cat = app
+        .server_fn(
+            "frank.localhost",
+            "read_text",
+            &[("path", "/grace-secret.md")],
+        )
+        .await;
+    assert_eq!(cat.status, StatusCode::NOT_FOUND);
+    assert!(!cat.body.contains("only grace"));
+    let cat = app
+        .server_fn(
+            "frank.localhost",
+            "read_text",
+            &[("path", "/../grace.localhost/grace-secret.md")],
+        )
+        .await;
+    assert_eq!(cat.status, StatusCode::NOT_FOUND);
     let own = app
         .server_fn(
             "grace.localhost",

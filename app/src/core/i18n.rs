@@ -209,6 +209,7 @@ pub enum Msg {
     Breadcrumbs,
     ResizeWindow,
     OpenWindows,
+    Terminal,
 }
 
 pub fn text(lang: Lang, msg: Msg) -> &'static str {
@@ -268,6 +269,7 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             Breadcrumbs => "Path",
             ResizeWindow => "Resize window",
             OpenWindows => "Open windows",
+            Terminal => "Terminal",
         },
         Lang::Es => match msg {
             NotFoundTitle => "Este portafolio no existe",
@@ -325,6 +327,7 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             Breadcrumbs => "Ruta",
             ResizeWindow => "Cambiar tamaño de la ventana",
             OpenWindows => "Ventanas abiertas",
+            Terminal => "Terminal",
         },
     }
 }

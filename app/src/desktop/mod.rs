@@ -18,6 +18,7 @@ use window::WindowFrame;
 pub enum WinKind {
     Explorer,
     Viewer,
+    Terminal,
 }
 
 /// One open window. Every field is a signal handle, so `Win` is `Copy`.
@@ -44,8 +45,9 @@ impl Win {
         let last = explorer::segments(&path).last().map(|s| s.to_string());
         match (self.kind, last) {
             (WinKind::Explorer, None) => prefs.t(Msg::FileExplorer).to_string(),
-            (_, Some(name)) => name,
+            (WinKind::Explorer | WinKind::Viewer, Some(name)) => name,
             (WinKind::Viewer, None) => prefs.t(Msg::Viewer).to_string(),
+            (WinKind::Terminal, _) => prefs.t(Msg::Terminal).to_string(),
         }
     }
 }
@@ -90,6 +92,7 @@ impl Desk {
         let (w, h) = match kind {
             WinKind::Explorer => (760, 480),
             WinKind::Viewer => (700, 540),
+            WinKind::Terminal => (720, 440),
         };
         let owner = self.owner.get_value();
         let win = owner.with(|| Win {
@@ -225,6 +228,19 @@ impl Desk {
         }
     }
 
+    /// Focuses the terminal, opening one if none is open.
+    pub fn open_terminal(&self) {
+        let existing = self
+            .windows
+            .with_untracked(|ws| ws.iter().find(|w| w.kind == WinKind::Terminal).copied());
+        match existing {
+            Some(win) => self.focus(win.id),
+            None => {
+                self.create(WinKind::Terminal, "/".into());
+            }
+        }
+    }
+
     pub fn open_entry(&self, entry: &Entry) {
         match entry.kind {
             NodeKind::Folder => self.open_folder(entry.path.clone()),
@@ -337,6 +353,7 @@ mod ssr {
 pub fn Desktop(profile: TenantProfile, address: String) -> impl IntoView {
     let prefs = Prefs::expect();
     let state = OnceResource::new_blocking(desktop_state(address));
+    provide_context(profile.clone());
     let title = profile.site_title.clone();
     let owner = StoredValue::new(profile.display_name.clone());
     let description = if profile.description.is_empty() {
@@ -385,6 +402,14 @@ fn DesktopBody(data: DesktopData, owner: String) -> impl IntoView {
     }
     desk.settled.set_value(true);
     install_back_button_handler(desk);
+    // Ctrl+Alt+T opens the terminal from anywhere on the desktop.
+    let shortcut = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() && ev.alt_key() && ev.key().eq_ignore_ascii_case("t") {
+            ev.prevent_default();
+            desk.open_terminal();
+        }
+    });
+    on_cleanup(move || shortcut.remove());
     let missing = data.missing.clone();
     let icons = data.icons.clone();
     view! {
@@ -393,6 +418,12 @@ fn DesktopBody(data: DesktopData, owner: String) -> impl IntoView {
                 <button class="icon" on:click=move |_| desk.open_folder("/".into())>
                     <span class="glyph" aria-hidden="true">"🗂"</span>
                     <span class="label">{move || prefs.t(Msg::FileExplorer)}</span>
+                </button>
+            </li>
+            <li>
+                <button class="icon" title="Ctrl+Alt+T" on:click=move |_| desk.open_terminal()>
+                    <span class="glyph" aria-hidden="true">"⌨"</span>
+                    <span class="label">{move || prefs.t(Msg::Terminal)}</span>
                 </button>
             </li>
             {icons.into_iter().map(|entry| {

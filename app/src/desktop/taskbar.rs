@@ -26,6 +26,9 @@ pub fn Taskbar(owner: String) -> impl IntoView {
                         <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_folder("/".into()); }>
                             "🗂 " {move || prefs.t(Msg::FileExplorer)}
                         </button>
+                        <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_terminal(); }>
+                            "⌨ " {move || prefs.t(Msg::Terminal)} " (Ctrl+Alt+T)"
+                        </button>
                         <p class="menu-heading">{move || prefs.t(Msg::Language)}</p>
                         {Lang::ALL.into_iter().map(|lang| view! {
                             <button type="button" role="menuitemradio" aria-checked=move || (prefs.lang.get() == lang).to_string()

@@ -139,6 +139,7 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
     let kind_class = match win.kind {
         WinKind::Explorer => "explorer",
         WinKind::Viewer => "viewer",
+        WinKind::Terminal => "terminal",
     };
     let title = move || win.title(prefs);
 
@@ -176,6 +177,10 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
                 {match win.kind {
                     WinKind::Explorer => view! { <ExplorerWindow win/> }.into_any(),
                     WinKind::Viewer => view! { <ViewerWindow win/> }.into_any(),
+                    WinKind::Terminal => {
+                        let profile = expect_context::<crate::core::site::TenantProfile>();
+                        view! { <crate::terminal::TerminalWindow win profile/> }.into_any()
+                    }
                 }}
             </div>
             <div

@@ -31,6 +31,7 @@ pub struct TreeNode {
     pub name_key: String,
     pub size_bytes: i64,
     pub version: i32,
+    pub updated_at: chrono::NaiveDateTime,
 }
 
 impl TreeNode {
@@ -70,6 +71,27 @@ impl TenantTree {
             nodes,
             children,
         })
+    }
+
+    /// Every node with its canonical absolute path (root first, parents before children).
+    pub fn walk(&self) -> Vec<(String, &TreeNode)> {
+        let mut out = Vec::with_capacity(self.nodes.len());
+        let mut stack: Vec<(String, i64)> = vec![("/".to_string(), self.root)];
+        while let Some((path, id)) = stack.pop() {
+            let Some(node) = self.nodes.get(&id) else {
+                continue;
+            };
+            for child in self.children(id).collect::<Vec<_>>().into_iter().rev() {
+                let child_path = if path == "/" {
+                    format!("/{}", child.name)
+                } else {
+                    format!("{path}/{}", child.name)
+                };
+                stack.push((child_path, child.id));
+            }
+            out.push((path, node));
+        }
+        out
     }
 
     pub fn node(&self, id: i64) -> Option<&TreeNode> {
@@ -154,6 +176,7 @@ mod tests {
             name_key: name_key(name),
             size_bytes: 0,
             version: 1,
+            updated_at: chrono::NaiveDateTime::default(),
         }
     }
 

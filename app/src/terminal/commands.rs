@@ -1,0 +1,1234 @@
+//! The terminal's commands: pure functions of the shell state and the file snapshot, so every
+//! command is tested without a browser.
+
+use super::fs::{FsEntry, PathError, Vfs, glob_match, normalize};
+use super::parse::{FlagError, FlagSpec, ParseError, parse_flags, split_words};
+use crate::core::i18n::{Lang, Theme};
+use crate::core::site::TenantProfile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Out,
+    Err,
+    Hint,
+}
+
+/// One printed line; always shown as text, never as HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub kind: LineKind,
+    pub text: String,
+}
+
+/// What the window must do besides printing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Followup {
+    None,
+    Clear,
+    Exit,
+    /// Open a path in its desktop window.
+    Open {
+        path: String,
+    },
+    /// Print these files' contents (fetched from the server).
+    Cat {
+        paths: Vec<String>,
+    },
+    SetTheme(Theme),
+    SetLang(Lang),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub lines: Vec<Line>,
+    pub followup: Followup,
+}
+
+/// The shell's state while the window is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shell {
+    pub cwd: String,
+    pub previous: Option<String>,
+    pub history: Vec<String>,
+}
+
+impl Default for Shell {
+    fn default() -> Self {
+        Shell {
+            cwd: "/".into(),
+            previous: None,
+            history: Vec::new(),
+        }
+    }
+}
+
+/// What commands may read besides the shell.
+pub struct Env<'a> {
+    pub vfs: &'a Vfs,
+    pub lang: Lang,
+    pub theme: Theme,
+    pub profile: &'a TenantProfile,
+    /// The current date and time, formatted by the caller (the browser's clock).
+    pub now: String,
+}
+
+fn l(lang: Lang, en: &str, es: &str) -> String {
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Es => es.to_string(),
+    }
+}
+
+struct CommandSpec {
+    name: &'static str,
+    aliases: &'static [&'static str],
+    flags: &'static [FlagSpec],
+    usage: &'static str,
+    summary: (&'static str, &'static str),
+    example: &'static str,
+    group: Group,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Files,
+    Look,
+    Other,
+}
+
+const LONG: FlagSpec = FlagSpec {
+    short: Some('l'),
+    long: "long",
+    takes_value: false,
+};
+const ALL: FlagSpec = FlagSpec {
+    short: Some('a'),
+    long: "all",
+    takes_value: false,
+};
+const LEVEL: FlagSpec = FlagSpec {
+    short: Some('L'),
+    long: "level",
+    takes_value: true,
+};
+const NAME: FlagSpec = FlagSpec {
+    short: None,
+    long: "name",
+    takes_value: true,
+};
+
+const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "ls",
+        aliases: &["dir", "ll"],
+        flags: &[LONG, ALL],
+        usage: "ls [-l] [-a] [path…]",
+        summary: ("list a folder", "lista una carpeta"),
+        example: "ls -l projects",
+        group: Group::Files,
+    },
+    CommandSpec {
+        name: "cd",
+        aliases: &[],
+        flags: &[],
+        usage: "cd [path | .. | ~ | -]",
+        summary: ("change folder", "cambia de carpeta"),
+        example: "cd projects/tinykv",
+        group: Group::Files,
+    },
+    CommandSpec {
+        name: "pwd",
+        aliases: &[],
+        flags: &[],
+        usage: "pwd",
+        summary: ("print the current folder", "muestra la carpeta actual"),
+        example: "pwd",
+        group: Group::Files,
+    },
+    CommandSpec {
+        name: "cat",
+        aliases: &[],
+        flags: &[],
+        usage: "cat <file…>",
+        summary: ("print files", "muestra archivos"),
+        example: "cat README.md",
+        group: Group::Files,
+    },
+    CommandSpec {
+        name: "tree",
+        aliases: &[],
+        flags: &[LEVEL],
+        usage: "tree [-L depth] [path]",
+        summary: ("show the folder tree", "muestra el árbol de carpetas"),
+        example: "tree -L 2",
+        group: Group::Files,
+    },
+    CommandSpec {
+        name: "find",
+        aliases: &[],
+        flags: &[NAME],
+        usage: "find [path] [--name pattern]",
+        summary: (
+            "find by name (* and ? wildcards)",
+            "busca por nombre (comodines * y ?)",
+        ),
+        example: "find --name '*.md'",
+        group: Group::Files,
+    },
+    CommandSpec {
+        name: "open",
+        aliases: &[],
+        flags: &[],
+        usage: "open <path>",
+        summary: (
+            "open in a desktop window",
+            "abre en una ventana del escritorio",
+        ),
+        example: "open about.md",
+        group: Group::Files,
+    },
+    CommandSpec {
+        name: "about",
+        aliases: &["neofetch"],
+        flags: &[],
+        usage: "about",
+        summary: ("about the owner", "sobre la persona"),
+        example: "about",
+        group: Group::Other,
+    },
+    CommandSpec {
+        name: "whoami",
+        aliases: &[],
+        flags: &[],
+        usage: "whoami",
+        summary: ("who you are here", "quién eres aquí"),
+        example: "whoami",
+        group: Group::Other,
+    },
+    CommandSpec {
+        name: "theme",
+        aliases: &[],
+        flags: &[],
+        usage: "theme [list | show | set <name>]",
+        summary: ("list or change the theme", "lista o cambia el tema"),
+        example: "theme set light",
+        group: Group::Look,
+    },
+    CommandSpec {
+        name: "lang",
+        aliases: &[],
+        flags: &[],
+        usage: "lang [list | show | set <code>]",
+        summary: ("list or change the language", "lista o cambia el idioma"),
+        example: "lang set es",
+        group: Group::Look,
+    },
+    CommandSpec {
+        name: "clear",
+        aliases: &["cls"],
+        flags: &[],
+        usage: "clear",
+        summary: ("clear the screen (Ctrl+L)", "limpia la pantalla (Ctrl+L)"),
+        example: "clear",
+        group: Group::Look,
+    },
+    CommandSpec {
+        name: "history",
+        aliases: &[],
+        flags: &[],
+        usage: "history",
+        summary: ("show earlier commands", "muestra órdenes anteriores"),
+        example: "history",
+        group: Group::Other,
+    },
+    CommandSpec {
+        name: "echo",
+        aliases: &[],
+        flags: &[],
+        usage: "echo [text…]",
+        summary: ("print text", "imprime texto"),
+        example: "echo hello",
+        group: Group::Other,
+    },
+    CommandSpec {
+        name: "date",
+        aliases: &[],
+        flags: &[],
+        usage: "date",
+        summary: ("print the date and time", "muestra la fecha y la hora"),
+        example: "date",
+        group: Group::Other,
+    },
+    CommandSpec {
+        name: "help",
+        aliases: &[],
+        flags: &[],
+        usage: "help [command]",
+        summary: (
+            "list commands or explain one",
+            "lista órdenes o explica una",
+        ),
+        example: "help ls",
+        group: Group::Other,
+    },
+    CommandSpec {
+        name: "exit",
+        aliases: &[],
+        flags: &[],
+        usage: "exit",
+        summary: ("close the terminal", "cierra la terminal"),
+        example: "exit",
+        group: Group::Other,
+    },
+];
+
+fn spec(name: &str) -> Option<&'static CommandSpec> {
+    COMMANDS
+        .iter()
+        .find(|c| c.name == name || c.aliases.contains(&name))
+}
+
+/// Every command name and alias, for completion.
+pub fn command_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = COMMANDS
+        .iter()
+        .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()))
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+fn out(text: impl Into<String>) -> Line {
+    Line {
+        kind: LineKind::Out,
+        text: text.into(),
+    }
+}
+
+fn err(text: impl Into<String>) -> Line {
+    Line {
+        kind: LineKind::Err,
+        text: text.into(),
+    }
+}
+
+fn hint(text: impl Into<String>) -> Line {
+    Line {
+        kind: LineKind::Hint,
+        text: text.into(),
+    }
+}
+
+fn lines(lines: Vec<Line>) -> Outcome {
+    Outcome {
+        lines,
+        followup: Followup::None,
+    }
+}
+
+fn failure(lang: Lang, command: &str, message: String) -> Outcome {
+    lines(vec![
+        err(format!("{command}: {message}")),
+        hint(l(
+            lang,
+            &format!("try 'help {command}'"),
+            &format!("prueba 'help {command}'"),
+        )),
+    ])
+}
+
+/// Runs one line. History is recorded by the caller (so password prompts can skip it).
+pub fn run(shell: &mut Shell, line: &str, env: &Env) -> Outcome {
+    let lang = env.lang;
+    let words = match split_words(line) {
+        Ok(words) => words,
+        Err(ParseError::UnterminatedQuote(q)) => {
+            return lines(vec![err(l(
+                lang,
+                &format!("unterminated {q} quote"),
+                &format!("falta cerrar la comilla {q}"),
+            ))]);
+        }
+        Err(ParseError::TrailingBackslash) => {
+            return lines(vec![err(l(
+                lang,
+                "the line ends with a lone \\",
+                "la línea termina con una \\ suelta",
+            ))]);
+        }
+    };
+    let Some((name, rest)) = words.split_first() else {
+        return lines(Vec::new());
+    };
+    let Some(command) = spec(name) else {
+        return lines(vec![
+            err(l(
+                lang,
+                &format!("{name}: command not found"),
+                &format!("{name}: orden no encontrada"),
+            )),
+            hint(l(
+                lang,
+                "type 'help' to see the commands",
+                "escribe 'help' para ver las órdenes",
+            )),
+        ]);
+    };
+    if rest.iter().any(|w| w == "--help") {
+        return help_for(command, lang);
+    }
+    let mut args = match parse_flags(rest, command.flags) {
+        Ok(args) => args,
+        Err(FlagError::Unknown(flag)) => {
+            return failure(
+                lang,
+                command.name,
+                l(
+                    lang,
+                    &format!("unknown option '{flag}'"),
+                    &format!("opción desconocida '{flag}'"),
+                ),
+            );
+        }
+        Err(FlagError::MissingValue(flag)) => {
+            return failure(
+                lang,
+                command.name,
+                l(
+                    lang,
+                    &format!("option '{flag}' needs a value"),
+                    &format!("la opción '{flag}' necesita un valor"),
+                ),
+            );
+        }
+    };
+    if name == "ll" {
+        args.flags.push(("long".into(), None));
+    }
+    let resolve = |shell: &Shell, arg: &str| -> Result<&FsEntry, String> {
+        let path = normalize(&shell.cwd, shell.previous.as_deref(), arg).map_err(|e| match e {
+            PathError::NoPreviousDirectory => {
+                l(lang, "no previous folder", "no hay carpeta anterior")
+            }
+        })?;
+        env.vfs.lookup(&path).ok_or_else(|| {
+            l(
+                lang,
+                &format!("{arg}: no such file or folder"),
+                &format!("{arg}: no existe ese archivo o carpeta"),
+            )
+        })
+    };
+    match command.name {
+        "help" => match args.operands.first() {
+            Some(topic) => match spec(topic) {
+                Some(c) => help_for(c, lang),
+                None => failure(
+                    lang,
+                    "help",
+                    l(
+                        lang,
+                        &format!("no help for '{topic}'"),
+                        &format!("no hay ayuda para '{topic}'"),
+                    ),
+                ),
+            },
+            None => help_all(lang),
+        },
+        "pwd" => lines(vec![out(shell.cwd.clone())]),
+        "cd" => {
+            let target = args.operands.first().map(String::as_str).unwrap_or("~");
+            match resolve(shell, target) {
+                Ok(entry) if entry.folder => {
+                    let previous = std::mem::replace(&mut shell.cwd, entry.path.clone());
+                    shell.previous = Some(previous);
+                    lines(Vec::new())
+                }
+                Ok(entry) => failure(
+                    lang,
+                    "cd",
+                    l(
+                        lang,
+                        &format!("{}: not a folder", entry.name()),
+                        &format!("{}: no es una carpeta", entry.name()),
+                    ),
+                ),
+                Err(message) => failure(lang, "cd", message),
+            }
+        }
+        "ls" => {
+            let targets: Vec<String> = if args.operands.is_empty() {
+                vec![String::new()]
+            } else {
+                args.operands.clone()
+            };
+            let long = args.has("long");
+            let all = args.has("all");
+            let mut printed = Vec::new();
+            for (i, target) in targets.iter().enumerate() {
+                match resolve(shell, target) {
+                    Ok(entry) if entry.folder => {
+                        if targets.len() > 1 {
+                            if i > 0 {
+                                printed.push(out(""));
+                            }
+                            printed.push(out(format!("{}:", entry.path)));
+                        }
+                        let children: Vec<&FsEntry> = env
+                            .vfs
+                            .children(&entry.path)
+                            .filter(|c| all || !c.name().starts_with('.'))
+                            .collect();
+                        if long {
+                            printed.extend(children.iter().map(|c| out(long_line(c))));
+                        } else if !children.is_empty() {
+                            printed.push(out(children
+                                .iter()
+                                .map(|c| short_name(c))
+                                .collect::<Vec<_>>()
+                                .join("  ")));
+                        }
+                    }
+                    Ok(entry) => printed.push(out(if long {
+                        long_line(entry)
+                    } else {
+                        entry.name().to_string()
+                    })),
+                    Err(message) => printed.push(err(format!("ls: {message}"))),
+                }
+            }
+            lines(printed)
+        }
+        "cat" => {
+            if args.operands.is_empty() {
+                return failure(lang, "cat", l(lang, "name a file", "indica un archivo"));
+            }
+            let mut paths = Vec::new();
+            let mut problems = Vec::new();
+            for arg in &args.operands {
+                match resolve(shell, arg) {
+                    Ok(entry) if entry.folder => problems.push(err(format!(
+                        "cat: {}",
+                        l(
+                            lang,
+                            &format!("{}: is a folder", entry.name()),
+                            &format!("{}: es una carpeta", entry.name())
+                        )
+                    ))),
+                    Ok(entry) => paths.push(entry.path.clone()),
+                    Err(message) => problems.push(err(format!("cat: {message}"))),
+                }
+            }
+            Outcome {
+                lines: problems,
+                followup: if paths.is_empty() {
+                    Followup::None
+                } else {
+                    Followup::Cat { paths }
+                },
+            }
+        }
+        "tree" => {
+            let depth = match args.value("level").map(str::parse::<usize>) {
+                None => usize::MAX,
+                Some(Ok(n)) if n > 0 => n,
+                Some(_) => {
+                    return failure(
+                        lang,
+                        "tree",
+                        l(
+                            lang,
+                            "-L needs a number above 0",
+                            "-L necesita un número mayor que 0",
+                        ),
+                    );
+                }
+            };
+            let target = args.operands.first().map(String::as_str).unwrap_or("");
+            match resolve(shell, target) {
+                Ok(entry) if entry.folder => {
+                    let mut printed = vec![out(if entry.path == "/" {
+                        "~".to_string()
+                    } else {
+                        entry.name().to_string()
+                    })];
+                    let (mut folders, mut files) = (0, 0);
+                    tree_lines(
+                        env.vfs,
+                        &entry.path,
+                        "",
+                        depth,
+                        &mut printed,
+                        &mut folders,
+                        &mut files,
+                    );
+                    printed.push(out(""));
+                    printed.push(out(l(
+                        lang,
+                        &format!(
+                            "{folders} {}, {files} {}",
+                            plural(folders, "folder", "folders"),
+                            plural(files, "file", "files")
+                        ),
+                        &format!(
+                            "{folders} {}, {files} {}",
+                            plural(folders, "carpeta", "carpetas"),
+                            plural(files, "archivo", "archivos")
+                        ),
+                    )));
+                    lines(printed)
+                }
+                Ok(entry) => lines(vec![out(entry.name().to_string())]),
+                Err(message) => failure(lang, "tree", message),
+            }
+        }
+        "find" => {
+            let target = args.operands.first().map(String::as_str).unwrap_or("");
+            let pattern = args.value("name").unwrap_or("*");
+            match resolve(shell, target) {
+                Ok(base) => {
+                    let prefix = if base.path == "/" {
+                        "/".to_string()
+                    } else {
+                        format!("{}/", base.path)
+                    };
+                    let mut found: Vec<&FsEntry> = env
+                        .vfs
+                        .all()
+                        .filter(|e| {
+                            e.path != "/" && (e.path == base.path || e.path.starts_with(&prefix))
+                        })
+                        .filter(|e| glob_match(pattern, e.name()))
+                        .collect();
+                    found.sort_by(|a, b| a.path.cmp(&b.path));
+                    if found.is_empty() {
+                        lines(vec![hint(l(lang, "nothing found", "no se encontró nada"))])
+                    } else {
+                        lines(found.into_iter().map(|e| out(e.path.clone())).collect())
+                    }
+                }
+                Err(message) => failure(lang, "find", message),
+            }
+        }
+        "open" => match args.operands.first() {
+            None => failure(
+                lang,
+                "open",
+                l(lang, "name a file or folder", "indica un archivo o carpeta"),
+            ),
+            Some(arg) => match resolve(shell, arg) {
+                Ok(entry) => Outcome {
+                    lines: vec![out(l(
+                        lang,
+                        &format!("opening {}", entry.path),
+                        &format!("abriendo {}", entry.path),
+                    ))],
+                    followup: Followup::Open {
+                        path: entry.path.clone(),
+                    },
+                },
+                Err(message) => failure(lang, "open", message),
+            },
+        },
+        "about" => {
+            let p = env.profile;
+            let (files, folders) =
+                env.vfs.all().fold(
+                    (0, 0),
+                    |(f, d), e| if e.folder { (f, d + 1) } else { (f + 1, d) },
+                );
+            lines(vec![
+                out(format!("  ▟▙   {}@{}", p.username, p.site_title)),
+                out(format!(
+                    " ▟██▙  {}",
+                    "─".repeat(p.username.len() + p.site_title.len() + 1)
+                )),
+                out(format!(
+                    " ▜██▛  {}: {}",
+                    l(lang, "Owner", "Persona"),
+                    p.display_name
+                )),
+                out(format!(
+                    "  ▜▛   {}: {}",
+                    l(lang, "About", "Sobre"),
+                    p.description
+                )),
+                out(format!(
+                    "       {}: {files}  {}: {}",
+                    l(lang, "Files", "Archivos"),
+                    l(lang, "Folders", "Carpetas"),
+                    folders - 1
+                )),
+                out(format!(
+                    "       {}: {}  {}: {}",
+                    l(lang, "Theme", "Tema"),
+                    env.theme.code(),
+                    l(lang, "Language", "Idioma"),
+                    env.lang.code()
+                )),
+            ])
+        }
+        "whoami" => lines(vec![out(l(lang, "visitor", "visitante"))]),
+        "theme" => {
+            let ops: Vec<&str> = args.operands.iter().map(String::as_str).collect();
+            match ops.as_slice() {
+                [] | ["show"] => lines(vec![out(env.theme.code())]),
+                ["list"] => lines(
+                    Theme::ALL
+                        .iter()
+                        .map(|t| {
+                            out(format!(
+                                "{} {}",
+                                if *t == env.theme { "*" } else { " " },
+                                t.code()
+                            ))
+                        })
+                        .collect(),
+                ),
+                ["set", name] | [name] => match Theme::parse(name) {
+                    Some(theme) => Outcome {
+                        lines: vec![out(l(
+                            lang,
+                            &format!("theme: {}", theme.code()),
+                            &format!("tema: {}", theme.code()),
+                        ))],
+                        followup: Followup::SetTheme(theme),
+                    },
+                    None => failure(
+                        lang,
+                        "theme",
+                        l(
+                            lang,
+                            &format!("unknown theme '{name}' (see 'theme list')"),
+                            &format!("tema desconocido '{name}' (mira 'theme list')"),
+                        ),
+                    ),
+                },
+                _ => failure(
+                    lang,
+                    "theme",
+                    l(lang, "too many arguments", "demasiados argumentos"),
+                ),
+            }
+        }
+        "lang" => {
+            let ops: Vec<&str> = args.operands.iter().map(String::as_str).collect();
+            match ops.as_slice() {
+                [] | ["show"] => lines(vec![out(format!(
+                    "{} ({})",
+                    env.lang.code(),
+                    env.lang.native_name()
+                ))]),
+                ["list"] => lines(
+                    Lang::ALL
+                        .iter()
+                        .map(|x| {
+                            out(format!(
+                                "{} {} ({})",
+                                if *x == env.lang { "*" } else { " " },
+                                x.code(),
+                                x.native_name()
+                            ))
+                        })
+                        .collect(),
+                ),
+                ["set", code] | [code] => match Lang::parse(code) {
+                    Some(new) => Outcome {
+                        lines: vec![out(format!("{} ({})", new.code(), new.native_name()))],
+                        followup: Followup::SetLang(new),
+                    },
+                    None => failure(
+                        lang,
+                        "lang",
+                        l(
+                            lang,
+                            &format!("unknown language '{code}' (see 'lang list')"),
+                            &format!("idioma desconocido '{code}' (mira 'lang list')"),
+                        ),
+                    ),
+                },
+                _ => failure(
+                    lang,
+                    "lang",
+                    l(lang, "too many arguments", "demasiados argumentos"),
+                ),
+            }
+        }
+        "clear" => Outcome {
+            lines: Vec::new(),
+            followup: Followup::Clear,
+        },
+        "exit" => Outcome {
+            lines: Vec::new(),
+            followup: Followup::Exit,
+        },
+        "history" => lines(
+            shell
+                .history
+                .iter()
+                .enumerate()
+                .map(|(i, h)| out(format!("{:>4}  {h}", i + 1)))
+                .collect(),
+        ),
+        "echo" => lines(vec![out(args.operands.join(" "))]),
+        "date" => lines(vec![out(env.now.clone())]),
+        _ => lines(Vec::new()),
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+fn short_name(entry: &FsEntry) -> String {
+    if entry.folder {
+        format!("{}/", entry.name())
+    } else {
+        entry.name().to_string()
+    }
+}
+
+fn long_line(entry: &FsEntry) -> String {
+    let kind = if entry.folder { "d" } else { "-" };
+    format!(
+        "{kind}  {:>8}  {}  {}",
+        human_size(entry.size),
+        entry.modified,
+        short_name(entry)
+    )
+}
+
+fn human_size(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+fn tree_lines(
+    vfs: &Vfs,
+    folder: &str,
+    indent: &str,
+    depth: usize,
+    printed: &mut Vec<Line>,
+    folders: &mut usize,
+    files: &mut usize,
+) {
+    if depth == 0 {
+        return;
+    }
+    let children: Vec<&FsEntry> = vfs.children(folder).collect();
+    for (i, child) in children.iter().enumerate() {
+        let last = i + 1 == children.len();
+        printed.push(out(format!(
+            "{indent}{}{}",
+            if last { "└── " } else { "├── " },
+            child.name()
+        )));
+        if child.folder {
+            *folders += 1;
+            let next = format!("{indent}{}", if last { "    " } else { "│   " });
+            tree_lines(vfs, &child.path, &next, depth - 1, printed, folders, files);
+        } else {
+            *files += 1;
+        }
+    }
+}
+
+fn help_all(lang: Lang) -> Outcome {
+    let mut printed = Vec::new();
+    for (group, title) in [
+        (Group::Files, l(lang, "Files", "Archivos")),
+        (Group::Look, l(lang, "Look", "Aspecto")),
+        (Group::Other, l(lang, "Other", "Otras")),
+    ] {
+        printed.push(out(format!("{title}:")));
+        for c in COMMANDS.iter().filter(|c| c.group == group) {
+            let summary = if lang == Lang::Es {
+                c.summary.1
+            } else {
+                c.summary.0
+            };
+            printed.push(out(format!("  {:<8} {summary}", c.name)));
+        }
+    }
+    printed.push(hint(l(
+        lang,
+        "'help <command>' or '<command> --help' for details",
+        "'help <orden>' o '<orden> --help' para más detalles",
+    )));
+    lines(printed)
+}
+
+fn help_for(c: &CommandSpec, lang: Lang) -> Outcome {
+    let summary = if lang == Lang::Es {
+        c.summary.1
+    } else {
+        c.summary.0
+    };
+    let mut printed = vec![
+        out(format!("{} — {summary}", c.name)),
+        out(format!("{}: {}", l(lang, "usage", "uso"), c.usage)),
+    ];
+    if !c.aliases.is_empty() {
+        printed.push(out(format!(
+            "{}: {}",
+            l(lang, "aliases", "alias"),
+            c.aliases.join(", ")
+        )));
+    }
+    for flag in c.flags {
+        let short = flag.short.map(|s| format!("-{s}, ")).unwrap_or_default();
+        let value = if flag.takes_value { " <value>" } else { "" };
+        printed.push(out(format!("  {short}--{}{value}", flag.long)));
+    }
+    printed.push(out(format!(
+        "{}: {}",
+        l(lang, "example", "ejemplo"),
+        c.example
+    )));
+    lines(printed)
+}
+
+/// What Tab does to the input: the new input, and the candidates to list on a second Tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    pub input: String,
+    pub candidates: Vec<String>,
+}
+
+/// Completes the last word: a command name first, then paths relative to the current folder.
+pub fn complete(shell: &Shell, vfs: &Vfs, input: &str) -> Completion {
+    let word_start = input.rfind(' ').map(|i| i + 1).unwrap_or(0);
+    let (head, word) = input.split_at(word_start);
+    let candidates: Vec<String> = if head.trim().is_empty() {
+        command_names()
+            .into_iter()
+            .filter(|n| n.starts_with(word))
+            .map(str::to_string)
+            .collect()
+    } else {
+        let (dir, prefix) = match word.rfind('/') {
+            Some(i) => (&word[..=i], &word[i + 1..]),
+            None => ("", word),
+        };
+        let folder = normalize(&shell.cwd, shell.previous.as_deref(), dir)
+            .unwrap_or_else(|_| shell.cwd.clone());
+        let prefix_key = crate::core::names::name_key(prefix);
+        vfs.children(&folder)
+            .filter(|c| crate::core::names::name_key(c.name()).starts_with(&prefix_key))
+            .map(|c| format!("{dir}{}", short_name(c)))
+            .collect()
+    };
+    let input = match candidates.as_slice() {
+        [] => input.to_string(),
+        [only] => {
+            let spaced = if only.ends_with('/') { "" } else { " " };
+            format!("{head}{}{spaced}", quote_if_needed(only))
+        }
+        many => {
+            let common = many.iter().skip(1).fold(many[0].clone(), |acc, c| {
+                acc.chars()
+                    .zip(c.chars())
+                    .take_while(|(a, b)| a == b)
+                    .map(|(a, _)| a)
+                    .collect()
+            });
+            if common.chars().count() > word.chars().count() {
+                format!("{head}{}", quote_if_needed(&common))
+            } else {
+                input.to_string()
+            }
+        }
+    };
+    Completion { input, candidates }
+}
+
+fn quote_if_needed(word: &str) -> String {
+    if word.contains([' ', '\'', '"', '\\']) {
+        word.replace('\\', "\\\\")
+            .replace(' ', "\\ ")
+            .replace('\'', "\\'")
+            .replace('"', "\\\"")
+    } else {
+        word.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terminal::fs::FsSnapshot;
+
+    fn fixture() -> Vfs {
+        let e = |path: &str, folder: bool, size: i64| FsEntry {
+            path: path.into(),
+            folder,
+            size,
+            modified: "2026-12-03 10:00".into(),
+        };
+        Vfs::new(FsSnapshot {
+            entries: vec![
+                e("/", true, 0),
+                e("/README.md", false, 120),
+                e("/about.md", false, 2048),
+                e("/projects", true, 0),
+                e("/projects/readme.md", false, 64),
+                e("/projects/tinykv", true, 0),
+                e("/projects/tinykv/design.md", false, 900),
+                e("/my notes", true, 0),
+                e("/my notes/año 1.txt", false, 3),
+            ],
+        })
+    }
+
+    fn profile() -> TenantProfile {
+        TenantProfile {
+            username: "ada".into(),
+            display_name: "Ada".into(),
+            site_title: "Ada's desk".into(),
+            description: "Engineer".into(),
+        }
+    }
+
+    fn exec(shell: &mut Shell, vfs: &Vfs, line: &str) -> Outcome {
+        let profile = profile();
+        let env = Env {
+            vfs,
+            lang: Lang::En,
+            theme: Theme::Dark,
+            profile: &profile,
+            now: "Thu 3 Dec 2026 10:00".into(),
+        };
+        run(shell, line, &env)
+    }
+
+    fn texts(o: &Outcome) -> Vec<String> {
+        o.lines.iter().map(|l| l.text.clone()).collect()
+    }
+
+    #[test]
+    fn ls_lists_folders_first_and_long_format_shows_size_and_date() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "ls")),
+            ["my notes/  projects/  about.md  README.md"]
+        );
+        let long = texts(&exec(&mut shell, &vfs, "ll projects"));
+        assert_eq!(
+            long,
+            [
+                "d       0 B  2026-12-03 10:00  tinykv/",
+                "-      64 B  2026-12-03 10:00  readme.md"
+            ]
+        );
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "dir -la /about.md")),
+            ["-    2.0 KB  2026-12-03 10:00  about.md"]
+        );
+    }
+
+    #[test]
+    fn cd_handles_relative_absolute_parent_home_and_previous() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        exec(&mut shell, &vfs, "cd projects/TINYKV");
+        assert_eq!(shell.cwd, "/projects/tinykv");
+        exec(&mut shell, &vfs, "cd ../../../..");
+        assert_eq!(shell.cwd, "/");
+        exec(&mut shell, &vfs, "cd -");
+        assert_eq!(shell.cwd, "/projects/tinykv");
+        exec(&mut shell, &vfs, "cd");
+        assert_eq!(shell.cwd, "/");
+        exec(&mut shell, &vfs, "cd 'my notes'");
+        assert_eq!(texts(&exec(&mut shell, &vfs, "pwd")), ["/my notes"]);
+        let o = exec(&mut shell, &vfs, "cd año\\ 1.txt");
+        assert_eq!(texts(&o), ["cd: año 1.txt: not a folder", "try 'help cd'"]);
+        assert_eq!(shell.cwd, "/my notes");
+    }
+
+    #[test]
+    fn cat_asks_for_files_and_refuses_folders_and_missing_names() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        let o = exec(&mut shell, &vfs, "cat readme.md projects nope.md about.md");
+        assert_eq!(
+            o.followup,
+            Followup::Cat {
+                paths: vec!["/README.md".into(), "/about.md".into()]
+            }
+        );
+        assert_eq!(
+            texts(&o),
+            [
+                "cat: projects: is a folder",
+                "cat: nope.md: no such file or folder"
+            ]
+        );
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "cat")),
+            ["cat: name a file", "try 'help cat'"]
+        );
+    }
+
+    #[test]
+    fn tree_draws_branches_honours_depth_and_counts() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        let full = texts(&exec(&mut shell, &vfs, "tree projects"));
+        assert_eq!(
+            full,
+            [
+                "projects",
+                "├── tinykv",
+                "│   └── design.md",
+                "└── readme.md",
+                "",
+                "1 folder, 2 files"
+            ]
+        );
+        let shallow = texts(&exec(&mut shell, &vfs, "tree -L 1"));
+        assert_eq!(
+            shallow.last().map(String::as_str),
+            Some("2 folders, 2 files")
+        );
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "tree -L x")),
+            ["tree: -L needs a number above 0", "try 'help tree'"]
+        );
+    }
+
+    #[test]
+    fn find_matches_names_under_a_folder() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "find projects --name '*.md'")),
+            ["/projects/readme.md", "/projects/tinykv/design.md"]
+        );
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "find --name zzz")),
+            ["nothing found"]
+        );
+    }
+
+    #[test]
+    fn unknown_commands_and_flags_print_an_error_and_a_hint() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        let o = exec(&mut shell, &vfs, "rmdir x");
+        assert_eq!(
+            o.lines.iter().map(|l| l.kind).collect::<Vec<_>>(),
+            [LineKind::Err, LineKind::Hint]
+        );
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "ls -z")),
+            ["ls: unknown option '-z'", "try 'help ls'"]
+        );
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "echo 'open")),
+            ["unterminated ' quote"]
+        );
+    }
+
+    #[test]
+    fn help_lists_groups_and_explains_commands_and_aliases() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        let all = texts(&exec(&mut shell, &vfs, "help"));
+        assert_eq!(all.first().map(String::as_str), Some("Files:"));
+        let ls = texts(&exec(&mut shell, &vfs, "dir --help"));
+        assert_eq!(ls[0], "ls — list a folder");
+        assert!(ls.contains(&"aliases: dir, ll".to_string()));
+        assert_eq!(texts(&exec(&mut shell, &vfs, "help ll")), ls);
+    }
+
+    #[test]
+    fn theme_lang_open_clear_exit_produce_effects() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        assert_eq!(
+            exec(&mut shell, &vfs, "theme set light").followup,
+            Followup::SetTheme(Theme::Light)
+        );
+        assert_eq!(
+            exec(&mut shell, &vfs, "lang es").followup,
+            Followup::SetLang(Lang::Es)
+        );
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "theme purple"))[0],
+            "theme: unknown theme 'purple' (see 'theme list')"
+        );
+        assert_eq!(
+            exec(&mut shell, &vfs, "open projects/tinykv/design.md").followup,
+            Followup::Open {
+                path: "/projects/tinykv/design.md".into()
+            }
+        );
+        assert_eq!(exec(&mut shell, &vfs, "cls").followup, Followup::Clear);
+        assert_eq!(exec(&mut shell, &vfs, "exit").followup, Followup::Exit);
+    }
+
+    #[test]
+    fn messages_follow_the_visitors_language() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        let profile = profile();
+        let env = Env {
+            vfs: &vfs,
+            lang: Lang::Es,
+            theme: Theme::Dark,
+            profile: &profile,
+            now: String::new(),
+        };
+        let o = run(&mut shell, "cat nada.md", &env);
+        assert_eq!(texts(&o), ["cat: nada.md: no existe ese archivo o carpeta"]);
+    }
+
+    #[test]
+    fn echo_date_whoami_history_and_about() {
+        let vfs = fixture();
+        let mut shell = Shell {
+            history: vec!["ls".into(), "pwd".into()],
+            ..Shell::default()
+        };
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "echo <b>hi</b>  there")),
+            ["<b>hi</b> there"]
+        );
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "date")),
+            ["Thu 3 Dec 2026 10:00"]
+        );
+        assert_eq!(texts(&exec(&mut shell, &vfs, "whoami")), ["visitor"]);
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "history")),
+            ["   1  ls", "   2  pwd"]
+        );
+        assert!(
+            texts(&exec(&mut shell, &vfs, "about"))
+                .iter()
+                .any(|l| l.contains("Owner: Ada"))
+        );
+    }
+
+    #[test]
+    fn tab_completes_commands_paths_and_lists_candidates() {
+        let vfs = fixture();
+        let shell = Shell::default();
+        assert_eq!(complete(&shell, &vfs, "tr").input, "tree ");
+        let c = complete(&shell, &vfs, "cat pro");
+        assert_eq!(c.input, "cat projects/");
+        let c = complete(&shell, &vfs, "cat projects/");
+        assert_eq!(c.candidates, ["projects/tinykv/", "projects/readme.md"]);
+        assert_eq!(complete(&shell, &vfs, "cd my").input, "cd my\\ notes/");
+        let c = complete(&shell, &vfs, "cat a");
+        assert_eq!(c.input, "cat about.md ");
+        assert_eq!(
+            complete(&shell, &vfs, "c").candidates,
+            ["cat", "cd", "clear", "cls"]
+        );
+    }
+}

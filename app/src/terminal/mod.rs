@@ -1,0 +1,313 @@
+//! The terminal window: a shell over the tenant's files for visitors.
+
+pub mod commands;
+pub mod fs;
+pub mod parse;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+
+use crate::core::error::AppError;
+use crate::core::i18n::Prefs;
+use crate::core::site::TenantProfile;
+use crate::desktop::{Desk, Win};
+use commands::{Env, Followup, Line, LineKind, Shell};
+use fs::{FsSnapshot, Vfs};
+
+/// Every folder and file of the current tenant, for the terminal.
+#[server(prefix = "/api", endpoint = "terminal_snapshot")]
+pub async fn terminal_snapshot() -> Result<FsSnapshot, AppError> {
+    ssr::snapshot_for_request()
+        .await
+        .map_err(AppError::with_status)
+}
+
+/// A file's text, for `cat`. Binary files are refused with a message.
+#[server(prefix = "/api", endpoint = "read_text")]
+pub async fn read_text(path: String) -> Result<String, AppError> {
+    ssr::read_text_for_request(&path)
+        .await
+        .map_err(AppError::with_status)
+}
+
+const HISTORY_LIMIT: usize = 200;
+
+fn history_key(username: &str) -> String {
+    format!("deskfolio.history.{username}")
+}
+
+fn load_history(username: &str) -> Vec<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let stored = web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(&history_key(username)).ok().flatten());
+        if let Some(text) = stored {
+            return serde_json::from_str(&text).unwrap_or_default();
+        }
+    }
+    let _ = history_key(username);
+    Vec::new()
+}
+
+fn save_history(username: &str, history: &[String]) {
+    #[cfg(feature = "hydrate")]
+    {
+        if let (Some(storage), Ok(text)) = (
+            web_sys::window().and_then(|w| w.local_storage().ok().flatten()),
+            serde_json::to_string(history),
+        ) {
+            let _ = storage.set_item(&history_key(username), &text);
+        }
+    }
+    let _ = (username, history);
+}
+
+fn now_text() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        return String::from(js_sys::Date::new_0().to_string());
+    }
+    #[allow(unreachable_code)]
+    String::new()
+}
+
+#[component]
+pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
+    let desk = Desk::expect();
+    let prefs = Prefs::expect();
+    let username = StoredValue::new(profile.username.clone());
+    let profile = StoredValue::new(profile);
+    let shell = StoredValue::new(Shell {
+        history: load_history(&username.get_value()),
+        ..Shell::default()
+    });
+    let lines = RwSignal::new(Vec::<(usize, Line)>::new());
+    let next_line = StoredValue::new(0usize);
+    let input = RwSignal::new(String::new());
+    let cwd = RwSignal::new("/".to_string());
+    let history_pos = StoredValue::new(None::<usize>);
+    let tab_count = StoredValue::new(0u8);
+    let vfs = StoredValue::new(None::<Vfs>);
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+
+    let print = move |new: Vec<Line>| {
+        lines.update(|all| {
+            for line in new {
+                let id = next_line.get_value();
+                next_line.set_value(id + 1);
+                all.push((id, line));
+            }
+            // A bounded scrollback keeps long sessions light.
+            let excess = all.len().saturating_sub(1000);
+            all.drain(..excess);
+        });
+    };
+
+    // Loads the file snapshot when the window opens (browser only).
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            match terminal_snapshot().await {
+                Ok(snapshot) => vfs.set_value(Some(Vfs::new(snapshot))),
+                Err(e) => print(vec![Line {
+                    kind: LineKind::Err,
+                    text: e.to_string(),
+                }]),
+            }
+        });
+    });
+
+    let prompt = move || {
+        let dir = cwd.get();
+        let shown = if dir == "/" {
+            "~".to_string()
+        } else {
+            format!("~{dir}")
+        };
+        format!("visitor@{}:{shown}$", username.get_value())
+    };
+
+    let submit = move || {
+        let line = input.get_untracked();
+        input.set(String::new());
+        history_pos.set_value(None);
+        print(vec![Line {
+            kind: LineKind::Hint,
+            text: format!("{} {line}", prompt()),
+        }]);
+        if !line.trim().is_empty() {
+            shell.update_value(|s| {
+                if s.history.last() != Some(&line) {
+                    s.history.push(line.clone());
+                    let excess = s.history.len().saturating_sub(HISTORY_LIMIT);
+                    s.history.drain(..excess);
+                }
+                save_history(&username.get_value(), &s.history);
+            });
+        }
+        let Some(outcome) = vfs.with_value(|v| {
+            v.as_ref().map(|v| {
+                let profile = profile.get_value();
+                let env = Env {
+                    vfs: v,
+                    lang: prefs.lang.get_untracked(),
+                    theme: prefs.theme.get_untracked(),
+                    profile: &profile,
+                    now: now_text(),
+                };
+                let mut s = shell.get_value();
+                let outcome = commands::run(&mut s, &line, &env);
+                shell.set_value(s);
+                outcome
+            })
+        }) else {
+            print(vec![Line {
+                kind: LineKind::Hint,
+                text: "…".into(),
+            }]);
+            return;
+        };
+        cwd.set(shell.with_value(|s| s.cwd.clone()));
+        print(outcome.lines);
+        match outcome.followup {
+            Followup::None => {}
+            Followup::Clear => lines.set(Vec::new()),
+            Followup::Exit => desk.close(win.id),
+            Followup::Open { path } => desk.open_path(path),
+            Followup::SetTheme(theme) => prefs.set_theme(theme),
+            Followup::SetLang(lang) => prefs.set_lang(lang),
+            Followup::Cat { paths } => {
+                leptos::task::spawn_local(async move {
+                    for path in paths {
+                        match read_text(path.clone()).await {
+                            Ok(text) => print(
+                                text.lines()
+                                    .map(|t| Line {
+                                        kind: LineKind::Out,
+                                        text: t.to_string(),
+                                    })
+                                    .collect(),
+                            ),
+                            Err(e) => print(vec![Line {
+                                kind: LineKind::Err,
+                                text: format!("cat: {e}"),
+                            }]),
+                        }
+                    }
+                });
+            }
+        }
+    };
+
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let key = ev.key();
+        if key != "Tab" {
+            tab_count.set_value(0);
+        }
+        match key.as_str() {
+            "Enter" => {
+                ev.prevent_default();
+                submit();
+            }
+            "Escape" => {
+                // Esc closes windows elsewhere; here it only clears the line.
+                ev.stop_propagation();
+                input.set(String::new());
+            }
+            "ArrowUp" | "ArrowDown" => {
+                ev.prevent_default();
+                let history = shell.with_value(|s| s.history.clone());
+                if history.is_empty() {
+                    return;
+                }
+                let pos = match (history_pos.get_value(), key.as_str()) {
+                    (None, "ArrowUp") => Some(history.len() - 1),
+                    (Some(p), "ArrowUp") => Some(p.saturating_sub(1)),
+                    (Some(p), _) if p + 1 < history.len() => Some(p + 1),
+                    _ => None,
+                };
+                history_pos.set_value(pos);
+                input.set(pos.map(|p| history[p].clone()).unwrap_or_default());
+            }
+            "Tab" => {
+                ev.prevent_default();
+                let done = vfs.with_value(|v| {
+                    v.as_ref().map(|v| {
+                        shell.with_value(|s| commands::complete(s, v, &input.get_untracked()))
+                    })
+                });
+                if let Some(completion) = done {
+                    let count = tab_count.get_value() + 1;
+                    tab_count.set_value(count);
+                    if completion.input != input.get_untracked() {
+                        input.set(completion.input);
+                    } else if count >= 2 && completion.candidates.len() > 1 {
+                        print(vec![Line {
+                            kind: LineKind::Out,
+                            text: completion.candidates.join("  "),
+                        }]);
+                    }
+                }
+            }
+            "l" | "L" if ev.ctrl_key() => {
+                ev.prevent_default();
+                lines.set(Vec::new());
+            }
+            "c" | "C" if ev.ctrl_key() => {
+                ev.prevent_default();
+                print(vec![Line {
+                    kind: LineKind::Hint,
+                    text: format!("{} {}^C", prompt(), input.get_untracked()),
+                }]);
+                input.set(String::new());
+            }
+            _ => {}
+        }
+    };
+
+    // Focus the prompt when the window opens and whenever the output is clicked.
+    Effect::new(move |_| {
+        if let Some(el) = input_ref.get() {
+            let _ = el.focus();
+        }
+    });
+    // Keep the newest output in view.
+    let screen = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        lines.track();
+        if let Some(el) = screen.get() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+
+    view! {
+        <div class="terminal" node_ref=screen on:click=move |_| {
+            if let Some(el) = input_ref.get() { let _ = el.focus(); }
+        }>
+            <p class="term-line hint">{move || match prefs.lang.get() {
+                crate::core::i18n::Lang::En => "Type 'help' to see the commands. Tab completes, ↑/↓ recall.",
+                crate::core::i18n::Lang::Es => "Escribe 'help' para ver las órdenes. Tab completa, ↑/↓ recuerdan.",
+            }}</p>
+            <For each=move || lines.get() key=|(id, _)| *id let:item>
+                <p class=match item.1.kind {
+                    LineKind::Out => "term-line",
+                    LineKind::Err => "term-line err",
+                    LineKind::Hint => "term-line hint",
+                }>{item.1.text}</p>
+            </For>
+            <label class="term-input">
+                <span class="prompt">{prompt}</span>
+                <input node_ref=input_ref type="text" autocomplete="off" autocapitalize="none" spellcheck="false"
+                    aria-label="Terminal input"
+                    prop:value=move || input.get()
+                    on:input=move |ev| {
+                        // Typing starts a new completion: the next Tab completes, the one after lists.
+                        tab_count.set_value(0);
+                        input.set(event_target_value(&ev));
+                    }
+                    on:keydown=on_key/>
+            </label>
+        </div>
+    }
+}

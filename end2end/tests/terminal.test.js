@@ -1,0 +1,90 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, hydrated } from './harness.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openTerminal(page) {
+  await page.goto(server.url('demo'));
+  await hydrated(page);
+  await page.keyboard.press('Control+Alt+T');
+  const terminal = page.getByRole('dialog', { name: 'Terminal' });
+  const input = terminal.getByRole('textbox', { name: 'Terminal input' });
+  await input.waitFor();
+  return { terminal, input };
+}
+
+async function type(input, line) {
+  await input.fill(line);
+  await input.press('Enter');
+}
+
+test('visitor opens the terminal with the shortcut, changes folder, lists and reads a file', async () => {
+  const page = await browser.newPage();
+  const { terminal, input } = await openTerminal(page);
+  await type(input, 'cd projects');
+  await terminal.getByText('visitor@demo:~/projects$').first().waitFor();
+  await type(input, 'ls -l');
+  await terminal.getByText(/^d .* tinykv\/$/).waitFor();
+  await terminal.getByText(/^- .* readme\.md$/).waitFor();
+  await type(input, 'cat readme.md');
+  await terminal.getByText('| tinykv | an embedded key-value store | stable |').waitFor();
+  await type(input, 'cat nope.md');
+  await terminal.getByText('cat: nope.md: no such file or folder').waitFor();
+  await page.close();
+});
+
+test('Tab completes paths and a second Tab lists the candidates', async () => {
+  const page = await browser.newPage();
+  const { terminal, input } = await openTerminal(page);
+  await input.fill('cd pro');
+  await input.press('Tab');
+  assert.equal(await input.inputValue(), 'cd projects/');
+  await input.fill('cat projects/');
+  await input.press('Tab');
+  await input.press('Tab');
+  await terminal.getByText('projects/tinykv/  projects/trail-maps/  projects/readme.md', { exact: true }).waitFor();
+  await page.close();
+});
+
+test('history survives a reload and ↑ recalls it', async () => {
+  const page = await browser.newPage();
+  let { input } = await openTerminal(page);
+  await type(input, 'echo remembered');
+  ({ input } = await openTerminal(page));
+  await input.press('ArrowUp');
+  assert.equal(await input.inputValue(), 'echo remembered');
+  await page.close();
+});
+
+test('file contents are printed as text, never as HTML', async () => {
+  const page = await browser.newPage();
+  const { terminal, input } = await openTerminal(page);
+  await type(input, 'echo <img src=x onerror=window.__pwned=1>');
+  await terminal.getByText('<img src=x onerror=window.__pwned=1>', { exact: true }).waitFor();
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await terminal.locator('img').count(), 0);
+  await page.close();
+});
+
+test('open shows a file in its window and exit closes the terminal', async () => {
+  const page = await browser.newPage();
+  const { terminal, input } = await openTerminal(page);
+  await type(input, 'open blog/2026-why-rust.md');
+  await page.getByRole('dialog', { name: '2026-why-rust.md' }).getByRole('heading', { name: 'Why I write Rust in 2026' }).waitFor();
+  await terminal.locator('header h2').click();
+  await type(input, 'exit');
+  await terminal.waitFor({ state: 'detached' });
+  await page.close();
+});
