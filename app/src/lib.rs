@@ -102,7 +102,16 @@ fn Site(info: SiteInfo) -> impl IntoView {
 #[component]
 fn SiteBody(kind: SiteKind, apex_url: String, address: String) -> impl IntoView {
     match kind {
-        SiteKind::Landing => view! { <landing::Landing apex_url/> }.into_any(),
+        SiteKind::Landing => {
+            // The platform has one page; any other address on the apex is not found.
+            #[cfg(feature = "ssr")]
+            if address != "/"
+                && let Some(res) = use_context::<leptos_axum::ResponseOptions>()
+            {
+                res.set_status(http::StatusCode::NOT_FOUND);
+            }
+            view! { <landing::Landing apex_url/> }.into_any()
+        }
         SiteKind::Tenant(profile) => view! { <desktop::Desktop profile address/> }.into_any(),
         SiteKind::NotFound { host } => view! { <NotFoundPage host apex_url/> }.into_any(),
     }

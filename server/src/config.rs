@@ -43,8 +43,8 @@ pub struct Config {
     pub database_pool_size: u16,
 
     /// Comma-separated addresses or CIDRs of proxies whose X-Subdomain / X-Forwarded-* headers are believed.
-    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
-    pub trusted_proxies: Vec<IpNet>,
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "", value_parser = parse_proxies)]
+    pub trusted_proxies: TrustedProxies,
 
     /// Address to listen on; defaults to the Leptos site address (127.0.0.1:3000).
     #[arg(long, env = "LISTEN_ADDR")]
@@ -55,7 +55,7 @@ pub struct Config {
     pub demo_tenant: bool,
 
     /// Password of the demo tenant's owner (random when unset).
-    #[arg(long, env = "DEMO_PASSWORD", hide_env_values = true)]
+    #[arg(long, env = "DEMO_PASSWORD", hide_env_values = true, value_parser = parse_demo_password)]
     pub demo_password: Option<String>,
 }
 
@@ -75,6 +75,25 @@ fn parse_base_domain(raw: &str) -> Result<String, String> {
         );
     }
     Ok(domain)
+}
+
+/// The parsed `TRUSTED_PROXIES` list (empty when unset or blank).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(pub Vec<IpNet>);
+
+fn parse_proxies(raw: &str) -> Result<TrustedProxies, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(parse_proxy)
+        .collect::<Result<Vec<_>, _>>()
+        .map(TrustedProxies)
+}
+
+fn parse_demo_password(raw: &str) -> Result<String, String> {
+    app::core::names::check_password(raw)
+        .map(|()| raw.to_string())
+        .map_err(str::to_string)
 }
 
 fn parse_proxy(raw: &str) -> Result<IpNet, String> {
@@ -101,7 +120,7 @@ mod tests {
             cli.config.database_url,
             DatabaseUrl::Sqlite("data/deskfolio.db".into())
         );
-        assert!(cli.config.trusted_proxies.is_empty());
+        assert!(cli.config.trusted_proxies.0.is_empty());
         assert!(cli.config.demo_tenant);
     }
 
@@ -132,7 +151,16 @@ mod tests {
             "--trusted-proxies",
             "127.0.0.1, 10.0.0.0/8,::1",
         ]);
-        let proxies = cli.map(|c| c.config.trusted_proxies.len()).unwrap_or(0);
+        let proxies = cli.map(|c| c.config.trusted_proxies.0.len()).unwrap_or(0);
         assert_eq!(proxies, 3);
+        let blank = Cli::try_parse_from(["deskfolio", "--trusted-proxies", ""]);
+        assert_eq!(
+            blank.map(|c| c.config.trusted_proxies.0.len()).ok(),
+            Some(0)
+        );
+        let err = Cli::try_parse_from(["deskfolio", "--demo-password", "short"])
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.unwrap_or_default().contains("DEMO_PASSWORD"));
     }
 }

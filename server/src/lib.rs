@@ -1,5 +1,6 @@
 //! The Deskfolio server: configuration, router assembly, start-up and shutdown.
 
+mod api;
 pub mod config;
 mod origin;
 
@@ -16,6 +17,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::handle_server_fns_with_context;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -30,7 +32,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         db,
         SiteConfig {
             base_domain: config.base_domain.clone(),
-            trusted_proxies: config.trusted_proxies.clone(),
+            trusted_proxies: config.trusted_proxies.0.clone(),
         },
     );
     if config.demo_tenant {
@@ -72,45 +74,99 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
     // The wasm and JS bundles, served precompressed when the build made .br/.gz files.
     // Names are not hashed, so browsers revalidate (cheap 304s) rather than cache blindly.
     let pkg = Router::new()
-        .fallback_service(
-            ServeDir::new(pkg_dir)
+        .fallback_service({
+            let bundle = ServeDir::new(pkg_dir)
                 .precompressed_br()
-                .precompressed_gzip(),
-        )
+                .precompressed_gzip();
+            tower::service_fn(move |req: Request<Body>| {
+                let bundle = bundle.clone();
+                async move {
+                    // A name the file system can't hold (too long…) is just not there.
+                    let res = match tower::ServiceExt::oneshot(bundle, req).await {
+                        Ok(res) if !res.status().is_server_error() => res.map(Body::new),
+                        _ => StatusCode::NOT_FOUND.into_response(),
+                    };
+                    Ok::<_, std::convert::Infallible>(res)
+                }
+            })
+        })
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ));
-    let assets = ServeDir::new(site_root)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(tower::service_fn({
+    // Unknown paths render the site's page with a not-found notice and a 404 status.
+    let not_found_page = {
+        let page = page.clone();
+        move |req: Request<Body>| {
             let page = page.clone();
-            move |req: Request<Body>| {
-                let page = page.clone();
-                async move {
-                    let mut res = page(req).await;
-                    // Unknown paths render the site's 404 page, with a 404 status.
-                    if res.status() == StatusCode::OK {
-                        *res.status_mut() = StatusCode::NOT_FOUND;
-                    }
-                    Ok::<_, std::convert::Infallible>(res)
+            async move {
+                let mut res = page(req).await;
+                if res.status() == StatusCode::OK {
+                    *res.status_mut() = StatusCode::NOT_FOUND;
                 }
+                res
             }
-        }));
+        }
+    };
+    let static_files = ServeDir::new(site_root)
+        .precompressed_br()
+        .precompressed_gzip();
+    let assets = tower::service_fn(move |req: Request<Body>| {
+        let static_files = static_files.clone();
+        let not_found_page = not_found_page.clone();
+        async move {
+            // Names the file system can't hold are simply not there (not a server error).
+            if req
+                .uri()
+                .path()
+                .split('/')
+                .any(|segment| segment.len() > 255)
+            {
+                return Ok::<_, std::convert::Infallible>(not_found_page(req).await);
+            }
+            let (parts, body) = req.into_parts();
+            let probe = Request::from_parts(parts.clone(), Body::empty());
+            match tower::ServiceExt::oneshot(static_files, probe).await {
+                Ok(res) if res.status().is_success() || res.status().is_redirection() => {
+                    Ok(res.map(Body::new))
+                }
+
+                _ => Ok(not_found_page(Request::from_parts(parts, body)).await),
+            }
+        }
+    });
 
     Router::new()
         .route("/", get(page.clone()))
         .route("/files", get(page.clone()))
         .route("/files/", get(page.clone()))
         .route("/files/{*path}", get(page))
-        .route("/api/{*fn_name}", post(server_fns.clone()).get(server_fns))
+        .route(
+            "/api/{*fn_name}",
+            post(server_fns.clone())
+                .get(server_fns)
+                .layer(RequestBodyLimitLayer::new(api::MAX_BODY))
+                .layer(axum::middleware::from_fn(api::normalise_answers)),
+        )
         .route("/auth/register", post(app::auth::ssr::register_handler))
         .route("/healthz", get(live))
         .route("/readyz", get(ready))
         .nest("/pkg", pkg)
         .fallback_service(assets)
         .layer(axum::middleware::from_fn(origin::check_origin))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        // Other sites may not frame a portfolio (clickjacking); its own pages may.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             app::server::tenancy::resolve_site,
@@ -131,24 +187,44 @@ async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Serves until Ctrl+C or SIGTERM, then lets in-flight requests finish.
-pub async fn serve(router: Router, addr: SocketAddr) -> anyhow::Result<()> {
+/// Binds the listening socket (before anything is announced, so a busy port fails first).
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        anyhow::anyhow!("cannot listen on {addr}: {e} (set LISTEN_ADDR to another address)")
+    })
+}
+
+/// How long in-flight requests get to finish after Ctrl+C or SIGTERM.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serves until Ctrl+C or SIGTERM, then lets in-flight requests finish (at most 10 s, so a
+/// stalled client can't hold the process).
+pub async fn serve(router: Router, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     use axum::serve::ListenerExt;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!("cannot listen on {addr}: {e} (set LISTEN_ADDR to another address)")
-        })?
-        // Without TCP_NODELAY keep-alive responses wait on delayed ACKs.
-        .tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-    axum::serve(
+    // Without TCP_NODELAY keep-alive responses wait on delayed ACKs.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stopping_tx.send(());
+    });
+    let deadline = async move {
+        if stopping_rx.await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = server => result?,
+        () = deadline => tracing::warn!("requests still open after {SHUTDOWN_GRACE:?}; stopping anyway"),
+    }
     Ok(())
 }
 

@@ -36,19 +36,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("Leptos configuration: {e}"))?;
     let options = conf.leptos_options;
     let addr = cli.config.listen_addr.unwrap_or(options.site_addr);
+    let listener = server::bind(addr).await?;
     let state = server::prepare(&cli.config).await?;
     let router = server::router(state, options);
-    let shown = if cli.config.base_domain == "localhost" {
-        format!("http://demo.localhost:{}", addr.port())
-    } else {
-        format!("demo.{}", cli.config.base_domain)
-    };
     tracing::info!("listening on http://{addr}");
-    if cli.config.demo_tenant {
-        println!(
-            "Deskfolio is running: open {shown} for the demo portfolio, http://localhost:{} to register",
-            addr.port()
-        );
+    let domain = &cli.config.base_domain;
+    if domain == "localhost" {
+        let port = addr.port();
+        let demo = if cli.config.demo_tenant {
+            format!("open http://demo.localhost:{port} for the demo portfolio, ")
+        } else {
+            String::new()
+        };
+        println!("Deskfolio is running: {demo}http://localhost:{port} to register");
+    } else {
+        println!("Deskfolio is serving {domain} and *.{domain} on {addr}");
     }
-    server::serve(router, addr).await
+    server::serve(router, listener).await
 }

@@ -21,10 +21,11 @@ pub async fn check_origin(req: Request, next: Next) -> Response {
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
             .map(|h| h.trim_end_matches('.'));
+        // An Origin (or Referer) that is present but unreadable counts as foreign.
         let claimed = headers
             .get(header::ORIGIN)
-            .and_then(|v| v.to_str().ok())
-            .or_else(|| headers.get(header::REFERER).and_then(|v| v.to_str().ok()));
+            .or_else(|| headers.get(header::REFERER))
+            .map(|value| value.to_str().unwrap_or("unreadable://"));
         // Requests without Origin or Referer are not from a browser page (scripts, curl): they
         // carry no ambient cookies to abuse, so they pass.
         if let Some(claimed) = claimed {

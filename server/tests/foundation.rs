@@ -29,6 +29,8 @@ both_backends!(
     migrations_are_idempotent,
     demo_tenant_is_created_once_with_sample_content,
     settings_templates_are_filled_at_read_time_and_stored_as_written,
+    bad_requests_get_clear_4xx_answers_never_500,
+    both_registration_endpoints_answer_errors_in_one_shape,
 );
 
 async fn registration_creates_a_tenant_with_starter_content(backend: Backend) {
@@ -567,4 +569,118 @@ async fn insert_file(app: &TestApp, tenant: &str, name: &str, content: &str) {
     try_insert_file(app, tenant, name, content)
         .await
         .expect("insert file");
+}
+
+async fn bad_requests_get_clear_4xx_answers_never_500(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    // Server functions: missing arguments, unknown functions, oversized bodies.
+    let missing = app
+        .server_fn("localhost", "username_status", &[("nope", "1")])
+        .await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
+    assert_eq!(missing.json()["error"], "invalid");
+    let unknown = app.server_fn("localhost", "no_such_function", &[]).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
+    assert_eq!(unknown.json()["error"], "not_found");
+    let big = "x".repeat(200 * 1024);
+    let huge = app
+        .server_fn("localhost", "username_status", &[("username", &big)])
+        .await;
+    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", huge.body);
+    let huge = app
+        .register(json!({"username": "big", "password": big}))
+        .await;
+    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(huge.json()["error"], "too_large");
+    // Paths the file system can't hold, malformed hosts, pages that don't exist.
+    let long = format!("/{}", "x".repeat(300));
+    let res = app.get("localhost", &long).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    assert_eq!(
+        app.get("localhost", &format!("/pkg{long}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("localhost:abc", "/").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("localhost:", "/").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("localhost", "/files/about.md").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // An unreadable Origin is treated as foreign.
+    let res = app
+        .send(
+            Request::post("/auth/register")
+                .header("host", "localhost")
+                .header(
+                    "origin",
+                    http::HeaderValue::from_bytes(b"http://\xff\xfe").unwrap(),
+                )
+                .header("content-type", "application/json")
+                .body(Body::from(
+                    json!({"username": "sneaky", "password": "correct horse battery"}).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // Security headers on every answer.
+    let page = app.get("localhost", "/").await;
+    assert_eq!(
+        page.headers
+            .get("x-content-type-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
+    assert_eq!(
+        page.headers
+            .get("x-frame-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("SAMEORIGIN")
+    );
+}
+
+async fn both_registration_endpoints_answer_errors_in_one_shape(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    let json_api = app
+        .register(json!({"username": "x", "password": "y"}))
+        .await;
+    let form_api = app
+        .server_fn(
+            "localhost",
+            "register",
+            &[("username", "x"), ("password", "y")],
+        )
+        .await;
+    assert_eq!(json_api.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        form_api.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        form_api.body
+    );
+    assert_eq!(json_api.json(), form_api.json());
+    assert_eq!(json_api.json()["fields"][0]["field"], "username");
+    // Passwords are measured in characters at both ends.
+    let accented = "é".repeat(200);
+    let ok = app
+        .register(json!({"username": "accents", "password": accented}))
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    app.tenant("taken").await;
+    let taken = app
+        .server_fn(
+            "localhost",
+            "register",
+            &[("username", "taken"), ("password", "long enough pw")],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert_eq!(taken.json()["error"], "conflict");
+    assert!(taken.json().get("fields").is_none());
 }

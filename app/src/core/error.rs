@@ -7,7 +7,7 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 /// An error a request can end in. Internal failures carry no detail to the client: they are
 /// logged where they happen and shown as a generic message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "error", content = "message", rename_all = "snake_case")]
+#[serde(into = "ErrorBody", from = "ErrorBody")]
 pub enum AppError {
     /// Input that breaks a rule; the message says which and how to fix it.
     #[error("{0}")]
@@ -21,6 +21,8 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     Forbidden(String),
+    #[error("{0}")]
+    TooLarge(String),
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
     /// The request never reached the server or its answer could not be read.
@@ -42,6 +44,7 @@ impl AppError {
             AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
+            AppError::TooLarge(_) => 413,
             AppError::Internal | AppError::Network(_) => 500,
         }
     }
@@ -53,8 +56,48 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::Forbidden(_) => "forbidden",
+            AppError::TooLarge(_) => "too_large",
             AppError::Internal => "internal",
             AppError::Network(_) => "network",
+        }
+    }
+}
+
+/// The JSON shape of every error answer: `{"error": code, "message": text, "fields"?: […]}`,
+/// the same from server functions and from plain endpoints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldError>>,
+}
+
+impl From<AppError> for ErrorBody {
+    fn from(err: AppError) -> ErrorBody {
+        let fields = match &err {
+            AppError::InvalidFields(fields) => Some(fields.clone()),
+            _ => None,
+        };
+        ErrorBody {
+            error: err.code().to_string(),
+            message: err.to_string(),
+            fields,
+        }
+    }
+}
+
+impl From<ErrorBody> for AppError {
+    fn from(body: ErrorBody) -> AppError {
+        match (body.error.as_str(), body.fields) {
+            ("invalid", Some(fields)) => AppError::InvalidFields(fields),
+            ("invalid", None) => AppError::Invalid(body.message),
+            ("not_found", _) => AppError::NotFound(body.message),
+            ("conflict", _) => AppError::Conflict(body.message),
+            ("forbidden", _) => AppError::Forbidden(body.message),
+            ("too_large", _) => AppError::TooLarge(body.message),
+            ("network", _) => AppError::Network(body.message),
+            _ => AppError::Internal,
         }
     }
 }
@@ -66,6 +109,11 @@ impl FromServerFnError for AppError {
         match value {
             ServerFnErrorErr::Request(msg) | ServerFnErrorErr::Response(msg) => {
                 AppError::Network(msg)
+            }
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg)
+                if msg.contains("length limit exceeded") =>
+            {
+                AppError::TooLarge("The request is too large.".into())
             }
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
                 AppError::Invalid(format!("The request could not be read: {msg}"))
@@ -120,16 +168,7 @@ mod ssr {
         fn into_response(self) -> Response {
             let status =
                 StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let fields = match &self {
-                AppError::InvalidFields(fields) => Some(fields.clone()),
-                _ => None,
-            };
-            let body = serde_json::json!({
-                "error": self.code(),
-                "message": self.to_string(),
-                "fields": fields,
-            });
-            (status, Json(body)).into_response()
+            (status, Json(super::ErrorBody::from(self))).into_response()
         }
     }
 }

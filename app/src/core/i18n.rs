@@ -250,8 +250,8 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             LandingTitle => "Deskfolio — your portfolio as a desktop",
             LandingTagline => "Your portfolio, as a desktop in the browser.",
             LandingPitch1 => "Windows, a file explorer and a markdown viewer over your own files.",
-            LandingPitch2 => "Your own address: yourname.deskfolio, ready in seconds.",
-            LandingPitch3 => "An assistant that answers visitors from what you tell it.",
+            LandingPitch2 => "Your own address — your name as the subdomain — ready in seconds.",
+            LandingPitch3 => "A terminal where visitors explore your work like a shell.",
             RegisterTitle => "Create your portfolio",
             Username => "Username",
             UsernameHint => "3–30 letters, digits or inner hyphens. It becomes your address.",
@@ -308,8 +308,12 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             LandingPitch1 => {
                 "Ventanas, un explorador de archivos y un visor de markdown sobre tus propios archivos."
             }
-            LandingPitch2 => "Tu propia dirección: tunombre.deskfolio, lista en segundos.",
-            LandingPitch3 => "Un asistente que responde a las visitas con lo que tú le cuentas.",
+            LandingPitch2 => {
+                "Tu propia dirección, con tu nombre como subdominio, lista en segundos."
+            }
+            LandingPitch3 => {
+                "Una terminal donde las visitas exploran tu trabajo como en una shell."
+            }
             RegisterTitle => "Crea tu portafolio",
             Username => "Nombre de usuario",
             UsernameHint => "De 3 a 30 letras, dígitos o guiones internos. Será tu dirección.",

@@ -105,7 +105,7 @@ pub fn check_password(password: &str) -> Result<(), &'static str> {
     if len < PASSWORD_MIN {
         return Err("Use at least 8 characters.");
     }
-    if password.len() > PASSWORD_MAX {
+    if len > PASSWORD_MAX {
         return Err("Use at most 256 characters.");
     }
     Ok(())

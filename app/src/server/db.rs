@@ -37,6 +37,12 @@ impl DatabaseUrl {
                     "a sqlite URL needs a file path, e.g. sqlite://data/deskfolio.db".into(),
                 );
             }
+            if path == ":memory:" || path.contains("mode=memory") {
+                return Err(
+                    "an in-memory SQLite database would differ per pooled connection; use a file path"
+                        .into(),
+                );
+            }
             return Ok(DatabaseUrl::Sqlite(path.to_string()));
         }
         if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
@@ -126,11 +132,14 @@ impl Db {
                 config.recycling_method = RecyclingMethod::Fast;
                 let manager = AsyncDieselConnectionManager::new_with_config(url.clone(), config);
                 let pool = Pool::builder(manager).max_size(max_size).build()?;
-                drop(
-                    pool.get()
-                        .await
-                        .map_err(|e| anyhow::anyhow!("cannot connect to PostgreSQL: {e}"))?,
-                );
+                drop(pool.get().await.map_err(|e| {
+                    use std::error::Error as _;
+                    let cause = e.source().map(|s| format!(" ({s})")).unwrap_or_default();
+                    anyhow::anyhow!(
+                        "cannot connect to PostgreSQL at {}: {e}{cause}",
+                        redact(url)
+                    )
+                })?);
                 Ok(Db::Postgres(pool))
             }
         }
@@ -163,6 +172,17 @@ impl Db {
                 run_migrations(conn, POSTGRES_MIGRATIONS).await
             }
         }
+    }
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let user = url[scheme + 3..at].split(':').next().unwrap_or_default();
+            format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..])
+        }
+        _ => url.to_string(),
     }
 }
 

@@ -84,7 +84,15 @@ pub fn normalise_host(raw: &str) -> (String, Option<String>) {
     } else {
         (raw.clone(), None)
     };
-    (name.trim_end_matches('.').to_string(), port)
+    let name = name.strip_suffix('.').unwrap_or(&name).to_string();
+    (name, port)
+}
+
+/// A port as browsers send it: 1–65535 in digits.
+fn valid_port(port: &str) -> bool {
+    port.len() <= 5
+        && port.chars().all(|c| c.is_ascii_digit())
+        && port.parse::<u16>().is_ok_and(|p| p > 0)
 }
 
 /// Classifies a normalised host name against the base domain. IP-address hosts show the
@@ -148,7 +156,11 @@ pub fn target_for_request(
         .get(http::header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let (name, _) = normalise_host(host_header);
+    let (name, port) = normalise_host(host_header);
+    // A malformed port would end up in the URLs we build: such a host is nobody's.
+    if port.as_deref().is_some_and(|p| !valid_port(p)) || host_header.trim().ends_with(':') {
+        return (HostTarget::Outside, name);
+    }
     if config.is_trusted_proxy(peer)
         && let Some(sub) = headers.get("x-subdomain").and_then(|v| v.to_str().ok())
     {
@@ -382,6 +394,10 @@ mod tests {
             ("Ana.Example.Com:8443", sub("ana")),
             ("ana.example.com.", sub("ana")),
             ("ana.example.com.:3000", sub("ana")),
+            ("ana.example.com..", HostTarget::Outside),
+            ("ana.example.com:abc", HostTarget::Outside),
+            ("ana.example.com:99999", HostTarget::Outside),
+            ("ana.example.com:", HostTarget::Outside),
             ("deep.ana.example.com", HostTarget::Outside),
             ("ana.other.com", HostTarget::Outside),
             ("anaexample.com", HostTarget::Outside),
