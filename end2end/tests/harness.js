@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -95,4 +96,18 @@ export async function launchBrowser() {
 /// Waits until the wasm bundle has hydrated the page.
 export async function hydrated(page) {
   await page.waitForSelector('html[data-hydrated="true"]', { timeout: 20_000 });
+}
+
+/// Starts one server and one browser for a test file (and stops them after it).
+export function withServerAndBrowser(env = {}) {
+  const ctx = {};
+  before(async () => {
+    ctx.server = await startServer(env);
+    ctx.browser = await launchBrowser();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.stop();
+  });
+  return ctx;
 }

@@ -1,37 +1,26 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, hydrated } from './harness.js';
+import { withServerAndBrowser, hydrated } from './harness.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const ctx = withServerAndBrowser();
 
 test('newcomer registers on the apex and lands on their new desktop', async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url(''));
+  const page = await ctx.browser.newPage();
+  await page.goto(ctx.server.url(''));
   await hydrated(page);
   await page.getByLabel('Username').fill('Someone');
   await page.getByText(/someone\.localhost:\d+ is available/).waitFor();
   await page.getByLabel('Password').fill('a long enough password');
   await page.getByRole('button', { name: 'Create my portfolio' }).click();
   await page.getByRole('heading', { name: "Welcome to someone's desktop" }).waitFor();
-  assert.equal(page.url(), server.url('someone'));
+  assert.equal(page.url(), ctx.server.url('someone'));
   assert.equal(await page.title(), 'someone — portfolio');
   await page.close();
 });
 
 test('the form says when a name is taken or invalid, and keeps what was typed', async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url(''));
+  const page = await ctx.browser.newPage();
+  await page.goto(ctx.server.url(''));
   await hydrated(page);
   const username = page.getByLabel('Username');
   await username.fill('demo');
@@ -49,9 +38,9 @@ test('the form says when a name is taken or invalid, and keeps what was typed', 
 });
 
 test('the landing page switches to Spanish and remembers it', async () => {
-  const context = await browser.newContext();
+  const context = await ctx.browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url(''));
+  await page.goto(ctx.server.url(''));
   await hydrated(page);
   await page.getByRole('button', { name: 'Español' }).click();
   await page.getByRole('heading', { name: 'Crea tu portafolio' }).waitFor();

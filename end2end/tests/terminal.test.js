@@ -1,22 +1,11 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, hydrated } from './harness.js';
+import { withServerAndBrowser, hydrated } from './harness.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const ctx = withServerAndBrowser();
 
 async function openTerminal(page) {
-  await page.goto(server.url('demo'));
+  await page.goto(ctx.server.url('demo'));
   await hydrated(page);
   await page.keyboard.press('Control+Alt+T');
   const terminal = page.getByRole('dialog', { name: 'Terminal' });
@@ -31,7 +20,7 @@ async function type(input, line) {
 }
 
 test('visitor opens the terminal with the shortcut, changes folder, lists and reads a file', async () => {
-  const page = await browser.newPage();
+  const page = await ctx.browser.newPage();
   const { terminal, input } = await openTerminal(page);
   await type(input, 'cd projects');
   await terminal.getByText('visitor@demo:~/projects$').first().waitFor();
@@ -46,7 +35,7 @@ test('visitor opens the terminal with the shortcut, changes folder, lists and re
 });
 
 test('Tab completes paths and a second Tab lists the candidates', async () => {
-  const page = await browser.newPage();
+  const page = await ctx.browser.newPage();
   const { terminal, input } = await openTerminal(page);
   await input.fill('cd pro');
   await input.press('Tab');
@@ -59,7 +48,7 @@ test('Tab completes paths and a second Tab lists the candidates', async () => {
 });
 
 test('history survives a reload and ↑ recalls it', async () => {
-  const page = await browser.newPage();
+  const page = await ctx.browser.newPage();
   let { input } = await openTerminal(page);
   await type(input, 'echo remembered');
   ({ input } = await openTerminal(page));
@@ -69,7 +58,7 @@ test('history survives a reload and ↑ recalls it', async () => {
 });
 
 test('file contents are printed as text, never as HTML', async () => {
-  const page = await browser.newPage();
+  const page = await ctx.browser.newPage();
   const { terminal, input } = await openTerminal(page);
   await type(input, 'echo <img src=x onerror=window.__pwned=1>');
   await terminal.getByText('<img src=x onerror=window.__pwned=1>', { exact: true }).waitFor();
@@ -79,7 +68,7 @@ test('file contents are printed as text, never as HTML', async () => {
 });
 
 test('open shows a file in its window and exit closes the terminal', async () => {
-  const page = await browser.newPage();
+  const page = await ctx.browser.newPage();
   const { terminal, input } = await openTerminal(page);
   await type(input, 'open blog/2026-why-rust.md');
   await page.getByRole('dialog', { name: '2026-why-rust.md' }).getByRole('heading', { name: 'Why I write Rust in 2026' }).waitFor();

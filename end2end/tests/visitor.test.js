@@ -1,24 +1,13 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, hydrated } from './harness.js';
+import { withServerAndBrowser, hydrated } from './harness.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const ctx = withServerAndBrowser();
 
 test('visitor sees the demo portfolio rendered by the server, without JavaScript', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await ctx.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  const res = await page.goto(server.url('demo'));
+  const res = await page.goto(ctx.server.url('demo'));
   assert.equal(res.status(), 200);
   assert.equal(await page.title(), 'Ada Demo — portfolio');
   await page.getByRole('heading', { name: "Hi, I'm Ada" }).waitFor();
@@ -29,8 +18,8 @@ test('visitor sees the demo portfolio rendered by the server, without JavaScript
 });
 
 test('visitor opens a folder and a file in windows without reloading the page', async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url('demo'));
+  const page = await ctx.browser.newPage();
+  await page.goto(ctx.server.url('demo'));
   await hydrated(page);
   await page.evaluate(() => { window.__sameDocument = true; });
 
@@ -54,8 +43,8 @@ test('visitor opens a folder and a file in windows without reloading the page', 
 });
 
 test('a deep link opens the file in its window on first load', async () => {
-  const page = await browser.newPage();
-  const res = await page.goto(server.url('demo', '/files/blog/2026-why-rust.md'));
+  const page = await ctx.browser.newPage();
+  const res = await page.goto(ctx.server.url('demo', '/files/blog/2026-why-rust.md'));
   assert.equal(res.status(), 200);
   await page.getByRole('dialog', { name: '2026-why-rust.md' }).getByRole('heading', { name: 'Why I write Rust in 2026' }).waitFor();
   await hydrated(page);
@@ -65,8 +54,8 @@ test('a deep link opens the file in its window on first load', async () => {
 });
 
 test("the browser's Back button returns to the previous folder", async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url('demo', '/files/projects'));
+  const page = await ctx.browser.newPage();
+  await page.goto(ctx.server.url('demo', '/files/projects'));
   await hydrated(page);
   const explorer = page.getByRole('dialog', { name: 'projects' });
   await explorer.getByRole('link', { name: 'tinykv' }).click();
@@ -80,24 +69,24 @@ test("the browser's Back button returns to the previous folder", async () => {
 });
 
 test('an unknown page on a portfolio shows the desktop with a not-found notice', async () => {
-  const page = await browser.newPage();
-  const res = await page.goto(server.url('demo', '/no/such/page'));
+  const page = await ctx.browser.newPage();
+  const res = await page.goto(ctx.server.url('demo', '/no/such/page'));
   assert.equal(res.status(), 404);
   await page.getByRole('alert').filter({ hasText: '/no/such/page' }).waitFor();
   await page.close();
 });
 
 test('a link to a missing file shows the desktop with a not-found notice and a 404 status', async () => {
-  const page = await browser.newPage();
-  const res = await page.goto(server.url('demo', '/files/nope.md'));
+  const page = await ctx.browser.newPage();
+  const res = await page.goto(ctx.server.url('demo', '/files/nope.md'));
   assert.equal(res.status(), 404);
   await page.getByRole('alert').filter({ hasText: 'There is no page at this address.' }).waitFor();
   await page.close();
 });
 
 test('visitor drags a window by its title bar, resizes, minimises and restores it', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(server.url('demo'));
+  const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(ctx.server.url('demo'));
   await hydrated(page);
   const win = page.getByRole('dialog', { name: 'README.md' });
   const before = await win.boundingBox();
@@ -130,8 +119,8 @@ test('visitor drags a window by its title bar, resizes, minimises and restores i
 });
 
 test('keyboard: Enter opens a desktop icon and Escape closes the window', async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url('demo', '/files/cv'));
+  const page = await ctx.browser.newPage();
+  await page.goto(ctx.server.url('demo', '/files/cv'));
   await hydrated(page);
   const explorer = page.getByRole('dialog', { name: 'cv' });
   await explorer.getByRole('link', { name: 'experience.md' }).focus();
@@ -145,9 +134,9 @@ test('keyboard: Enter opens a desktop icon and Escape closes the window', async 
 });
 
 test('on a phone-sized screen a window fills the screen', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const context = await ctx.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
-  await page.goto(server.url('demo'));
+  await page.goto(ctx.server.url('demo'));
   const box = await page.getByRole('dialog', { name: 'README.md' }).boundingBox();
   assert.equal(box.x, 0);
   assert.equal(box.width, 390);
@@ -155,9 +144,9 @@ test('on a phone-sized screen a window fills the screen', async () => {
 });
 
 test('language and theme choices survive a reload, rendered by the server', async () => {
-  const context = await browser.newContext();
+  const context = await ctx.browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url('demo'));
+  await page.goto(ctx.server.url('demo'));
   await hydrated(page);
   await page.getByRole('button', { name: 'Ada Demo' }).click();
   await page.getByRole('menuitemradio', { name: 'Español' }).click();
@@ -174,19 +163,19 @@ test('language and theme choices survive a reload, rendered by the server', asyn
 });
 
 test('Accept-Language picks Spanish on a first visit', async () => {
-  const context = await browser.newContext({ locale: 'es-ES' });
+  const context = await ctx.browser.newContext({ locale: 'es-ES' });
   const page = await context.newPage();
-  await page.goto(server.url('demo'));
+  await page.goto(ctx.server.url('demo'));
   assert.equal(await page.locator('html').getAttribute('lang'), 'es');
   await context.close();
 });
 
 test('an unknown subdomain shows a 404 page with a link to register', async () => {
-  const page = await browser.newPage();
-  const res = await page.goto(server.url('nobody-here'));
+  const page = await ctx.browser.newPage();
+  const res = await page.goto(ctx.server.url('nobody-here'));
   assert.equal(res.status(), 404);
   await page.getByRole('heading', { name: 'This portfolio does not exist' }).waitFor();
   const link = page.getByRole('link', { name: /create your portfolio/ });
-  assert.equal(await link.getAttribute('href'), server.url(''));
+  assert.equal(await link.getAttribute('href'), ctx.server.url(''));
   await page.close();
 });

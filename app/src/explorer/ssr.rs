@@ -110,7 +110,7 @@ fn listing(tree: &TenantTree, folder: i64, folder_path: &str) -> Vec<Entry> {
 }
 
 /// A file's stored text, read only when needed (tenant-scoped like every query).
-async fn file_content(
+pub async fn file_content(
     state: &AppState,
     tenant: TenantId,
     id: i64,

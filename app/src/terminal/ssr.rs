@@ -1,13 +1,9 @@
 //! Server side of the terminal: the tenant's file snapshot and file text.
 
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
-
 use super::fs::{FsEntry, FsSnapshot};
 use crate::core::error::AppError;
 use crate::explorer::segments;
-use crate::explorer::ssr::request_tenant;
-use crate::server::schema::nodes;
+use crate::explorer::ssr::{file_content, request_tenant};
 use crate::server::tenancy::TenantId;
 use crate::server::tree::tenant_tree;
 use crate::server::{AppState, app_state};
@@ -39,19 +35,8 @@ pub async fn read_text(state: &AppState, tenant: TenantId, path: &str) -> Result
     if node.is_folder() {
         return Err(AppError::Invalid(format!("{path} is a folder")));
     }
-    let id = node.id;
-    let content: Option<Option<String>> = crate::with_conn!(&state.db, conn => {
-        nodes::table
-            .filter(nodes::tenant_id.eq(tenant.0))
-            .filter(nodes::id.eq(id))
-            .select(nodes::content)
-            .first(conn)
-            .await
-            .optional()?
-    });
-    content
-        .flatten()
-        .ok_or_else(|| AppError::Invalid(format!("{path} is a binary file; open it instead")))
+    let content = file_content(state, tenant, node.id).await?;
+    content.ok_or_else(|| AppError::Invalid(format!("{path} is a binary file; open it instead")))
 }
 
 pub async fn read_text_for_request(path: &str) -> Result<String, AppError> {
