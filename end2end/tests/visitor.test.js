@@ -53,6 +53,24 @@ test('a deep link opens the file in its window on first load', async () => {
   await page.close();
 });
 
+test('keyboard: arrows move through a folder, Enter opens, Backspace goes up', async () => {
+  const page = await ctx.browser.newPage();
+  await page.goto(ctx.server.url('demo', '/files/projects'));
+  await hydrated(page);
+  // The window's name follows its folder, so find it by kind.
+  const explorer = page.locator('section.window[data-kind="explorer"]');
+  await explorer.getByRole('link', { name: 'tinykv' }).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement?.querySelector('.name')?.textContent), 'trail-maps');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Enter');
+  await explorer.getByRole('link', { name: 'design.md' }).waitFor();
+  await explorer.getByRole('link', { name: 'design.md' }).focus();
+  await page.keyboard.press('Backspace');
+  await explorer.getByRole('link', { name: 'trail-maps' }).waitFor();
+  await page.close();
+});
+
 test("the browser's Back button returns to the previous folder", async () => {
   const page = await ctx.browser.newPage();
   await page.goto(ctx.server.url('demo', '/files/projects'));

@@ -63,7 +63,7 @@ pub fn ExplorerWindow(win: Win) -> impl IntoView {
                                 view! { <p class="empty">{move || prefs.t(Msg::EmptyFolder)}</p> }.into_any()
                             }
                             Ok(PathView::Folder { entries, .. }) => view! {
-                                <ul class="entries" role="list">
+                                <ul class="entries" role="list" on:keydown=move |ev| move_focus(&ev, desk, win)>
                                     {entries.into_iter().map(|entry| {
                                         let glyph = icon_for(&entry);
                                         let name = entry.name.clone();
@@ -98,6 +98,53 @@ pub fn ExplorerWindow(win: Win) -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// Arrow keys move between items of a listing; Backspace goes up a folder.
+fn move_focus(ev: &leptos::ev::KeyboardEvent, desk: Desk, win: Win) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let key = ev.key();
+        if key == "Backspace" {
+            ev.prevent_default();
+            desk.navigate(win, super::parent_of(&win.path.get_untracked()));
+            return;
+        }
+        let step: i32 = match key.as_str() {
+            "ArrowRight" | "ArrowDown" => 1,
+            "ArrowLeft" | "ArrowUp" => -1,
+            _ => return,
+        };
+        let Some(current) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let Some(list) = current.closest("ul.entries").ok().flatten() else {
+            return;
+        };
+        let Ok(links) = list.query_selector_all("a.entry") else {
+            return;
+        };
+        let count = links.length() as i32;
+        let position = (0..count).find(|&i| {
+            links
+                .item(i as u32)
+                .is_some_and(|node| node.is_same_node(Some(current.as_ref())))
+        });
+        let next = position.map_or(0, |i| (i + step).clamp(0, count - 1));
+        if let Some(el) = links
+            .item(next as u32)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            ev.prevent_default();
+            let _ = el.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, desk, win);
 }
 
 #[component]
