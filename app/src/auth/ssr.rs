@@ -256,7 +256,7 @@ pub async fn register_handler(State(state): State<AppState>, req: Request) -> Re
     let body: Bytes = match axum::body::to_bytes(req.into_body(), 64 * 1024).await {
         Ok(body) => body,
         Err(_) => {
-            return AppError::TooLarge("The request body is too large.".into()).into_response();
+            return AppError::TooLarge("The request is too large.".into()).into_response();
         }
     };
     let input: RegisterInput = match serde_json::from_slice(&body) {
