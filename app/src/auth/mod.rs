@@ -36,14 +36,10 @@ pub async fn register(
         password: Some(password),
         email,
     };
-    ssr::register_for_request(input)
-        .await
-        .map_err(AppError::with_status)
+    ssr::register_for_request(input).await
 }
 
 #[server(prefix = "/api", endpoint = "username_status")]
 pub async fn username_status(username: String) -> Result<UsernameCheck, AppError> {
-    ssr::username_status_for_request(&username)
-        .await
-        .map_err(AppError::with_status)
+    ssr::username_status_for_request(&username).await
 }

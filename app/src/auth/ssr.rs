@@ -1,7 +1,7 @@
 //! Registration on the server: validation, hashing, and the one-transaction tenant bootstrap.
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::PasswordHasher;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
@@ -102,16 +102,6 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
     })
     .await
     .map_err(|e| AppError::internal("password hashing task", e))?
-}
-
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .verify_password(password.as_bytes(), hash.as_str())
-            .is_ok()
-    })
-    .await
-    .unwrap_or(false)
 }
 
 fn taken_username(name: &str) -> AppError {

@@ -136,17 +136,6 @@ mod ssr {
             tracing::error!(%err, "{context}");
             AppError::Internal
         }
-
-        /// Sets the HTTP status of the current server function response to this error's.
-        pub fn with_status(self) -> AppError {
-            if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                res.set_status(
-                    StatusCode::from_u16(self.status())
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                );
-            }
-            self
-        }
     }
 
     impl From<diesel::result::Error> for AppError {

@@ -291,9 +291,7 @@ pub struct DesktopData {
 
 #[server(prefix = "/api", endpoint = "desktop_state")]
 pub async fn desktop_state(address: String) -> Result<DesktopData, AppError> {
-    ssr::desktop_state(address)
-        .await
-        .map_err(AppError::with_status)
+    ssr::desktop_state(address).await
 }
 
 #[cfg(feature = "ssr")]

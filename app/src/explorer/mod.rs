@@ -69,17 +69,13 @@ pub struct FolderNode {
 /// Lists a folder or reads a file of the current tenant.
 #[server(prefix = "/api", endpoint = "open_path")]
 pub async fn open_path(path: String) -> Result<PathView, AppError> {
-    ssr::open_path_for_request(&path)
-        .await
-        .map_err(AppError::with_status)
+    ssr::open_path_for_request(&path).await
 }
 
 /// The current tenant's folders, nested.
 #[server(prefix = "/api", endpoint = "folder_tree")]
 pub async fn folder_tree() -> Result<FolderNode, AppError> {
-    ssr::folder_tree_for_request()
-        .await
-        .map_err(AppError::with_status)
+    ssr::folder_tree_for_request().await
 }
 
 /// Splits `/a/b/` into `["a", "b"]`.

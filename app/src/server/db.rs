@@ -50,13 +50,6 @@ impl DatabaseUrl {
         }
         Err("expected sqlite://<path> or postgres://user@host/db".into())
     }
-
-    pub fn backend_name(&self) -> &'static str {
-        match self {
-            DatabaseUrl::Sqlite(_) => "sqlite",
-            DatabaseUrl::Postgres(_) => "postgres",
-        }
-    }
 }
 
 #[derive(Clone)]
@@ -89,8 +82,7 @@ impl Db {
     pub async fn connect(url: &DatabaseUrl, max_size: usize) -> anyhow::Result<Db> {
         match url {
             DatabaseUrl::Sqlite(path) => {
-                if path != ":memory:"
-                    && let Some(dir) = std::path::Path::new(path).parent()
+                if let Some(dir) = std::path::Path::new(path).parent()
                     && !dir.as_os_str().is_empty()
                 {
                     std::fs::create_dir_all(dir).map_err(|e| {
@@ -143,6 +135,15 @@ impl Db {
                 Ok(Db::Postgres(pool))
             }
         }
+    }
+
+    /// One round trip to the database (readiness).
+    pub async fn ping(&self) -> Result<(), crate::core::error::AppError> {
+        use diesel_async::RunQueryDsl;
+        crate::with_conn!(self, conn => {
+            diesel::sql_query("SELECT 1").execute(conn).await?;
+        });
+        Ok(())
     }
 
     pub fn backend_name(&self) -> &'static str {

@@ -366,8 +366,7 @@ is the colleague who always reviews my code.\n\n## Three reasons\n\n1. No data r
 const DEMO_CV: &str = "# Experience\n\n## Storage engineer — Example Corp (2022–now)\n\n- Built a \
 replicated log\n- Cut p99 latency by 40%\n\n## Backend developer — Sample Ltd (2019–2022)\n\n- APIs in Go and Rust\n";
 
-/// The password of the demo owner, used when `DEMO_PASSWORD` is not set. The demo is a
-/// development convenience; production turns it off.
+/// The demo tenant's name. The demo is a development convenience; production turns it off.
 pub const DEMO_USERNAME: &str = "demo";
 
 /// Creates the demo tenant if it does not exist yet. Returns whether it was created.
@@ -377,9 +376,8 @@ pub async fn ensure_demo_tenant(
 ) -> Result<bool, AppError> {
     use crate::auth::ssr::{NewAccount, create_account};
     use crate::core::names::Username;
-    let username = Username::parse(DEMO_USERNAME).map_err(|e| AppError::internal("demo tenant", e));
-    // "demo" is not reserved, so parse succeeds.
-    let username = username?;
+    let username =
+        Username::parse(DEMO_USERNAME).map_err(|e| AppError::internal("demo tenant", e))?;
     let password = password.unwrap_or_else(random_password);
     let account = NewAccount {
         username,

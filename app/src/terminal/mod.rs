@@ -18,17 +18,13 @@ use fs::{FsSnapshot, Vfs};
 /// Every folder and file of the current tenant, for the terminal.
 #[server(prefix = "/api", endpoint = "terminal_snapshot")]
 pub async fn terminal_snapshot() -> Result<FsSnapshot, AppError> {
-    ssr::snapshot_for_request()
-        .await
-        .map_err(AppError::with_status)
+    ssr::snapshot_for_request().await
 }
 
 /// A file's text, for `cat`. Binary files are refused with a message.
 #[server(prefix = "/api", endpoint = "read_text")]
 pub async fn read_text(path: String) -> Result<String, AppError> {
-    ssr::read_text_for_request(&path)
-        .await
-        .map_err(AppError::with_status)
+    ssr::read_text_for_request(&path).await
 }
 
 const HISTORY_LIMIT: usize = 200;
