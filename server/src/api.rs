@@ -26,6 +26,11 @@ pub async fn normalise_answers(req: Request, next: Next) -> Response {
         return AppError::Internal.into_response();
     };
     if let Ok(error) = serde_json::from_slice::<ErrorBody>(&bytes) {
+        if let Some(secs) = error.retry_after {
+            parts
+                .headers
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
         parts.status = StatusCode::from_u16(AppError::from(error).status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return Response::from_parts(parts, Body::from(bytes));

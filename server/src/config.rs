@@ -54,6 +54,10 @@ pub struct Config {
     #[arg(long, env = "DEMO_TENANT", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo_tenant: bool,
 
+    /// The account registered with this email becomes platform admin.
+    #[arg(long, env = "OWNER_EMAIL", value_parser = parse_owner_email)]
+    pub owner_email: Option<String>,
+
     /// Password of the demo tenant's owner (random when unset).
     #[arg(long, env = "DEMO_PASSWORD", hide_env_values = true, value_parser = parse_demo_password)]
     pub demo_password: Option<String>,
@@ -94,6 +98,10 @@ fn parse_demo_password(raw: &str) -> Result<String, String> {
     app::core::names::check_password(raw)
         .map(|()| raw.to_string())
         .map_err(str::to_string)
+}
+
+fn parse_owner_email(raw: &str) -> Result<String, String> {
+    app::core::names::parse_email(raw).map_err(str::to_string)
 }
 
 fn parse_proxy(raw: &str) -> Result<IpNet, String> {

@@ -33,8 +33,14 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         SiteConfig {
             base_domain: config.base_domain.clone(),
             trusted_proxies: config.trusted_proxies.0.clone(),
+            owner_email: config.owner_email.clone(),
         },
     );
+    if let Some(email) = &config.owner_email
+        && app::auth::ssr::promote_owner_email(&state, email).await?
+    {
+        tracing::info!("the account with OWNER_EMAIL is a platform admin");
+    }
     if config.demo_tenant {
         let created = app::server::seed::ensure_demo_tenant(&state, config.demo_password.clone())
             .await
@@ -140,7 +146,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/", get(page.clone()))
         .route("/files", get(page.clone()))
         .route("/files/", get(page.clone()))
-        .route("/files/{*path}", get(page))
+        .route("/files/{*path}", get(page.clone()))
         .route(
             "/api/{*fn_name}",
             post(server_fns.clone())
@@ -149,10 +155,21 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
                 .layer(axum::middleware::from_fn(api::normalise_answers)),
         )
         .route("/auth/register", post(app::auth::ssr::register_handler))
+        .route("/auth/login", post(app::auth::ssr::login_handler))
+        .route("/auth/logout", post(app::auth::ssr::logout_handler))
+        .route(
+            "/login",
+            get(page.clone()).post(app::auth::ssr::login_form_handler),
+        )
+        .route("/logout", post(app::auth::ssr::logout_form_handler))
         .route("/healthz", get(live))
         .route("/readyz", get(ready))
         .nest("/pkg", pkg)
         .fallback_service(assets)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            app::auth::session::attach_session,
+        ))
         .layer(axum::middleware::from_fn(origin::check_origin))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

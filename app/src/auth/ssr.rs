@@ -5,20 +5,21 @@ use argon2::password_hash::PasswordHasher;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use serde::Deserialize;
 
+use super::session::{self, Session};
 use super::{Registered, UsernameCheck};
 use crate::core::error::{AppError, FieldError};
 use crate::core::names::{Username, check_password, parse_email};
 use crate::core::site::ssr::{client_info, request_site, tenant_url};
 use crate::server::schema::users;
 use crate::server::seed::{self, TenantSeed};
-use crate::server::tenancy::{ClientInfo, RequestSite, TenantId};
+use crate::server::tenancy::{ClientInfo, RequestSite, Tenant, TenantId};
 use crate::server::{AppState, app_state, now};
 
 /// The JSON body of `POST /auth/register`; fields are optional so a missing one gets a field
@@ -144,6 +145,12 @@ pub async fn create_account(
         return Err(taken_email());
     }
     let password_hash = hash_password(account.password).await?;
+    // The original first-owner rule: the platform owner's email makes an admin.
+    let role = if account.email.is_some() && account.email == state.config.owner_email {
+        "admin"
+    } else {
+        "owner"
+    };
     let created = now();
     let result: Result<i64, DieselError> = crate::with_conn!(&state.db, conn => {
         conn.transaction(async |conn| {
@@ -154,7 +161,7 @@ pub async fn create_account(
                     users::email.eq(&account.email),
                     users::password_hash.eq(&password_hash),
                     users::display_name.eq(display_name),
-                    users::role.eq("owner"),
+                    users::role.eq(role),
                     users::plan.eq("free"),
                     users::disabled.eq(false),
                     users::created_at.eq(created),
@@ -196,7 +203,12 @@ pub async fn register(
             "Registration happens on the platform's main address.".into(),
         ));
     }
+    let ip = client.ip.to_string();
+    if let Some(secs) = state.throttles.register_ip.blocked_for(&ip) {
+        return Err(session::too_many(secs));
+    }
     let account = validate(input)?;
+    state.throttles.register_ip.record(&ip);
     let username = account.username.as_str().to_string();
     let display_name = username.clone();
     create_account(state, account, &display_name, &seed::starter(&display_name)).await?;
@@ -234,32 +246,172 @@ pub async fn username_status_for_request(raw: &str) -> Result<UsernameCheck, App
     })
 }
 
+/// The tenancy facts and JSON body of a plain endpoint request, or the error answer.
+async fn read_json<T: serde::de::DeserializeOwned>(
+    req: Request,
+    example: &str,
+) -> Result<(RequestSite, ClientInfo, Option<Session>, T), Response> {
+    let site = req.extensions().get::<RequestSite>().cloned();
+    let client = req.extensions().get::<ClientInfo>().cloned();
+    let session = req.extensions().get::<Session>().cloned();
+    let (Some(site), Some(client)) = (site, client) else {
+        return Err(
+            AppError::internal("auth endpoint", "tenancy middleware did not run").into_response(),
+        );
+    };
+    let body: Bytes = axum::body::to_bytes(req.into_body(), 64 * 1024)
+        .await
+        .map_err(|_| AppError::TooLarge("The request is too large.".into()).into_response())?;
+    let input = serde_json::from_slice(&body)
+        .map_err(|_| AppError::Invalid(format!("Send JSON like {example}.")).into_response())?;
+    Ok((site, client, session, input))
+}
+
 /// `POST /auth/register` with `{"username","password","email"}`: 201 `{"username","url"}`,
 /// 400 with a message per field, 409 when the name or email is taken.
 pub async fn register_handler(State(state): State<AppState>, req: Request) -> Response {
-    let site = req.extensions().get::<RequestSite>().cloned();
-    let client = req.extensions().get::<ClientInfo>().cloned();
-    let (Some(site), Some(client)) = (site, client) else {
-        return AppError::internal("register handler", "tenancy middleware did not run")
-            .into_response();
-    };
-    let body: Bytes = match axum::body::to_bytes(req.into_body(), 64 * 1024).await {
-        Ok(body) => body,
-        Err(_) => {
-            return AppError::TooLarge("The request is too large.".into()).into_response();
-        }
-    };
-    let input: RegisterInput = match serde_json::from_slice(&body) {
-        Ok(input) => input,
-        Err(_) => {
-            return AppError::Invalid(
-                "Send JSON like {\"username\": \"ana\", \"password\": \"…\", \"email\": \"ana@example.com\"}.".into(),
-            )
-            .into_response();
-        }
+    let example = r#"{"username": "ana", "password": "…", "email": "ana@example.com"}"#;
+    let (site, client, _, input) = match read_json::<RegisterInput>(req, example).await {
+        Ok(parts) => parts,
+        Err(res) => return res,
     };
     match register(&state, &site, &client, input).await {
         Ok(registered) => (StatusCode::CREATED, Json(registered)).into_response(),
         Err(err) => err.into_response(),
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginInput {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// `POST /auth/login` with `{"username","password"}`: 200 `{"username"}` and the session
+/// cookie; 401 for wrong credentials (the same for an unknown user), 429 when throttled.
+pub async fn login_handler(State(state): State<AppState>, req: Request) -> Response {
+    let example = r#"{"username": "ana", "password": "…"}"#;
+    let (site, client, _, input) = match read_json::<LoginInput>(req, example).await {
+        Ok(parts) => parts,
+        Err(res) => return res,
+    };
+    match session::login(&state, &site, &client, &input.username, &input.password).await {
+        Ok(done) => (
+            [(
+                header::SET_COOKIE,
+                session::session_cookie(&done.token, client.https),
+            )],
+            Json(serde_json::json!({ "username": done.username })),
+        )
+            .into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+/// `POST /auth/logout`: ends the session (if any) and clears the cookie; always 200.
+pub async fn logout_handler(State(state): State<AppState>, req: Request) -> Response {
+    let https = req
+        .extensions()
+        .get::<ClientInfo>()
+        .is_some_and(|c| c.https);
+    if let Some(current) = req.extensions().get::<Session>()
+        && let Err(err) = session::delete_session(&state, current.id).await
+    {
+        return err.into_response();
+    }
+    (
+        [(header::SET_COOKIE, session::clear_cookie(https))],
+        Json(serde_json::json!({ "ok": true })),
+    )
+        .into_response()
+}
+
+/// `POST /login` from the no-JavaScript form: on success back to the desktop, otherwise back
+/// to the form with the reason.
+pub async fn login_form_handler(
+    State(state): State<AppState>,
+    axum::Extension(site): axum::Extension<RequestSite>,
+    axum::Extension(client): axum::Extension<ClientInfo>,
+    axum::Form(input): axum::Form<LoginInput>,
+) -> Response {
+    match session::login(&state, &site, &client, &input.username, &input.password).await {
+        Ok(done) => (
+            [
+                (
+                    header::SET_COOKIE,
+                    session::session_cookie(&done.token, client.https),
+                ),
+                (header::LOCATION, "/".to_string()),
+            ],
+            StatusCode::SEE_OTHER,
+        )
+            .into_response(),
+        Err(err) => {
+            let reason = match err {
+                AppError::TooManyRequests { .. } => "throttled",
+                AppError::Invalid(_) => "missing",
+                AppError::NotFound(_) => "elsewhere",
+                _ => "wrong",
+            };
+            let mut res =
+                axum::response::Redirect::to(&format!("/login?error={reason}")).into_response();
+            *res.status_mut() = StatusCode::SEE_OTHER;
+            res
+        }
+    }
+}
+
+/// `POST /logout` from a plain form: ends the session and goes back to the desktop.
+pub async fn logout_form_handler(State(state): State<AppState>, req: Request) -> Response {
+    let https = req
+        .extensions()
+        .get::<ClientInfo>()
+        .is_some_and(|c| c.https);
+    if let Some(current) = req.extensions().get::<Session>()
+        && let Err(err) = session::delete_session(&state, current.id).await
+    {
+        return err.into_response();
+    }
+    (
+        [
+            (header::SET_COOKIE, session::clear_cookie(https)),
+            (header::LOCATION, "/".to_string()),
+        ],
+        StatusCode::SEE_OTHER,
+    )
+        .into_response()
+}
+
+/// The session of the current server-function request, if any.
+pub fn current_session() -> Option<Session> {
+    crate::server::request_parts()
+        .ok()?
+        .extensions
+        .get::<Session>()
+        .cloned()
+}
+
+/// The owner (or an admin) logged in on the tenant being served, or 401.
+pub fn require_owner() -> Result<(AppState, std::sync::Arc<Tenant>, Session), AppError> {
+    let state = app_state()?;
+    let RequestSite::Tenant(tenant) = request_site()? else {
+        return Err(AppError::NotFound("There is no portfolio here.".into()));
+    };
+    let session = current_session()
+        .filter(|s| s.tenant == tenant.id)
+        .ok_or_else(|| AppError::Unauthorized("Log in as the owner to do that.".into()))?;
+    Ok((state, tenant, session))
+}
+
+/// Makes the account with `email` a platform admin; true when there is one.
+pub async fn promote_owner_email(state: &AppState, email: &str) -> Result<bool, AppError> {
+    let changed = crate::with_conn!(&state.db, conn => {
+        diesel::update(users::table.filter(users::email.eq(email)))
+            .set(users::role.eq("admin"))
+            .execute(conn)
+            .await?
+    });
+    Ok(changed > 0)
 }

@@ -19,10 +19,16 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The request needs a logged-in owner (or the credentials were wrong).
+    #[error("{0}")]
+    Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
     TooLarge(String),
+    /// Too many attempts; `retry_after` is in seconds.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
     /// The request never reached the server or its answer could not be read.
@@ -41,10 +47,12 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Invalid(_) | AppError::InvalidFields(_) => 400,
+            AppError::Unauthorized(_) => 401,
             AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::TooLarge(_) => 413,
+            AppError::TooManyRequests { .. } => 429,
             AppError::Internal | AppError::Network(_) => 500,
         }
     }
@@ -55,8 +63,10 @@ impl AppError {
             AppError::Invalid(_) | AppError::InvalidFields(_) => "invalid",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
+            AppError::Unauthorized(_) => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::TooLarge(_) => "too_large",
+            AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Internal => "internal",
             AppError::Network(_) => "network",
         }
@@ -71,6 +81,9 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldError>>,
+    /// Seconds until a refused attempt may be retried (429 answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 impl From<AppError> for ErrorBody {
@@ -79,10 +92,15 @@ impl From<AppError> for ErrorBody {
             AppError::InvalidFields(fields) => Some(fields.clone()),
             _ => None,
         };
+        let retry_after = match &err {
+            AppError::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
         ErrorBody {
             error: err.code().to_string(),
             message: err.to_string(),
             fields,
+            retry_after,
         }
     }
 }
@@ -94,7 +112,12 @@ impl From<ErrorBody> for AppError {
             ("invalid", None) => AppError::Invalid(body.message),
             ("not_found", _) => AppError::NotFound(body.message),
             ("conflict", _) => AppError::Conflict(body.message),
+            ("unauthorized", _) => AppError::Unauthorized(body.message),
             ("forbidden", _) => AppError::Forbidden(body.message),
+            ("too_many_requests", _) => AppError::TooManyRequests {
+                message: body.message,
+                retry_after: body.retry_after.unwrap_or(60),
+            },
             ("too_large", _) => AppError::TooLarge(body.message),
             ("network", _) => AppError::Network(body.message),
             _ => AppError::Internal,
@@ -157,7 +180,13 @@ mod ssr {
         fn into_response(self) -> Response {
             let status =
                 StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, Json(super::ErrorBody::from(self))).into_response()
+            let body = super::ErrorBody::from(self);
+            let mut res = (status, Json(&body)).into_response();
+            if let Some(secs) = body.retry_after {
+                res.headers_mut()
+                    .insert(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+            }
+            res
         }
     }
 }

@@ -24,6 +24,13 @@ pub enum SiteKind {
     NotFound { host: String },
 }
 
+/// Who is logged in on this tenant's host (its owner, or a platform admin).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub username: String,
+    pub admin: bool,
+}
+
 /// The site for this request with the visitor's language and theme.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteInfo {
@@ -34,6 +41,16 @@ pub struct SiteInfo {
     pub apex_url: String,
     /// The path of the page the server rendered.
     pub path: String,
+    /// Set when the owner is logged in: the desktop shows its editing tools.
+    pub viewer: Option<Viewer>,
+    /// Why the last no-JavaScript login failed (`wrong`, `throttled`, …), on `/login` only.
+    pub login_error: Option<String>,
+}
+
+impl SiteInfo {
+    pub fn is_owner(&self) -> bool {
+        self.viewer.is_some()
+    }
 }
 
 /// The id of the `<script type="application/json">` that carries the page's `SiteInfo`.
@@ -138,12 +155,27 @@ pub mod ssr {
         } else {
             parts.uri.path().to_string()
         };
+        let viewer = parts
+            .extensions
+            .get::<crate::auth::session::Session>()
+            .map(|s| Viewer {
+                username: s.username.clone(),
+                admin: s.admin,
+            });
+        let login_error = (path == "/login")
+            .then(|| parts.uri.query())
+            .flatten()
+            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("error=")))
+            .filter(|code| code.len() <= 16 && code.chars().all(|c| c.is_ascii_lowercase()))
+            .map(str::to_string);
         Ok(SiteInfo {
             kind,
+            login_error,
             lang,
             theme,
             apex_url: apex_url(&client, &state.config.base_domain),
             path,
+            viewer,
         })
     }
 }

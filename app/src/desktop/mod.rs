@@ -19,6 +19,8 @@ pub enum WinKind {
     Explorer,
     Viewer,
     Terminal,
+    Login,
+    Account,
 }
 
 /// One open window. Every field is a signal handle, so `Win` is `Copy`.
@@ -48,6 +50,8 @@ impl Win {
             (WinKind::Explorer | WinKind::Viewer, Some(name)) => name,
             (WinKind::Viewer, None) => prefs.t(Msg::Viewer).to_string(),
             (WinKind::Terminal, _) => prefs.t(Msg::Terminal).to_string(),
+            (WinKind::Login, _) => prefs.t(Msg::LogIn).to_string(),
+            (WinKind::Account, _) => prefs.t(Msg::Account).to_string(),
         }
     }
 }
@@ -93,6 +97,7 @@ impl Desk {
             WinKind::Explorer => (760, 480),
             WinKind::Viewer => (700, 540),
             WinKind::Terminal => (720, 440),
+            WinKind::Login | WinKind::Account => (380, 400),
         };
         let owner = self.owner.get_value();
         let win = owner.with(|| Win {
@@ -230,13 +235,18 @@ impl Desk {
 
     /// Focuses the terminal, opening one if none is open.
     pub fn open_terminal(&self) {
+        self.open_single(WinKind::Terminal);
+    }
+
+    /// Focuses the window of a kind that exists once (terminal, login…), opening it if needed.
+    pub fn open_single(&self, kind: WinKind) {
         let existing = self
             .windows
-            .with_untracked(|ws| ws.iter().find(|w| w.kind == WinKind::Terminal).copied());
+            .with_untracked(|ws| ws.iter().find(|w| w.kind == kind).copied());
         match existing {
             Some(win) => self.focus(win.id),
             None => {
-                self.create(WinKind::Terminal, "/".into());
+                self.create(kind, "/".into());
             }
         }
     }
@@ -314,6 +324,12 @@ mod ssr {
             }
             (None, Some(shown))
         };
+        // The login page is the desktop with the login window open.
+        let address = if address == "/login" {
+            "/".to_string()
+        } else {
+            address
+        };
         let Some(path) = explorer::path_from_address(&address) else {
             let (open, missing) = not_found(address);
             return Ok(DesktopData {
@@ -350,6 +366,7 @@ mod ssr {
 #[component]
 pub fn Desktop(profile: TenantProfile, address: String) -> impl IntoView {
     let prefs = Prefs::expect();
+    let login = address == "/login";
     let state = OnceResource::new_blocking(desktop_state(address));
     provide_context(profile.clone());
     let title = profile.site_title.clone();
@@ -368,7 +385,7 @@ pub fn Desktop(profile: TenantProfile, address: String) -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{move || prefs.t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match state.await {
-                        Ok(data) => view! { <DesktopBody data owner=owner.get_value()/> }.into_any(),
+                        Ok(data) => view! { <DesktopBody data owner=owner.get_value() login/> }.into_any(),
                         Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -378,7 +395,7 @@ pub fn Desktop(profile: TenantProfile, address: String) -> impl IntoView {
 }
 
 #[component]
-fn DesktopBody(data: DesktopData, owner: String) -> impl IntoView {
+fn DesktopBody(data: DesktopData, owner: String, login: bool) -> impl IntoView {
     // A fresh desk per render: the server may render this body more than once.
     let desk = Desk::new();
     provide_context(desk);
@@ -397,6 +414,10 @@ fn DesktopBody(data: DesktopData, owner: String) -> impl IntoView {
                 .update_value(|list| list.push((viewer.id, file.clone())));
         }
         None => {}
+    }
+    let is_owner = crate::core::site::current().is_some_and(|s| s.is_owner());
+    if login && !is_owner {
+        desk.create(WinKind::Login, "/".into());
     }
     desk.settled.set_value(true);
     install_back_button_handler(desk);
@@ -486,6 +507,12 @@ fn install_back_button_handler(desk: Desk) {
                     return;
                 };
                 let address = window.location().pathname().unwrap_or_default();
+                // The login page is the desktop with the login window open.
+                let address = if address == "/login" {
+                    "/".to_string()
+                } else {
+                    address
+                };
                 let Some(path) = explorer::path_from_address(&address) else {
                     return;
                 };

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::Desk;
+use super::{Desk, WinKind};
 use crate::core::i18n::{Lang, Msg, Prefs, Theme};
 
 #[component]
@@ -10,6 +10,7 @@ pub fn Taskbar(owner: String) -> impl IntoView {
     let desk = Desk::expect();
     let prefs = Prefs::expect();
     let menu_open = RwSignal::new(false);
+    let is_owner = crate::core::site::current().is_some_and(|s| s.is_owner());
     let clock = RwSignal::new(String::new());
     start_clock(clock);
 
@@ -29,6 +30,19 @@ pub fn Taskbar(owner: String) -> impl IntoView {
                         <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_terminal(); }>
                             "⌨ " {move || prefs.t(Msg::Terminal)} " (Ctrl+Alt+T)"
                         </button>
+                        {if is_owner {
+                            view! {
+                                <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_single(WinKind::Account); }>
+                                    "👤 " {move || prefs.t(Msg::Account)}
+                                </button>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <a role="menuitem" href="/login" on:click=move |ev| { ev.prevent_default(); menu_open.set(false); desk.open_single(WinKind::Login); }>
+                                    "🔑 " {move || prefs.t(Msg::LogIn)}
+                                </a>
+                            }.into_any()
+                        }}
                         <p class="menu-heading">{move || prefs.t(Msg::Language)}</p>
                         {Lang::ALL.into_iter().map(|lang| view! {
                             <button type="button" role="menuitemradio" aria-checked=move || (prefs.lang.get() == lang).to_string()
@@ -62,6 +76,11 @@ pub fn Taskbar(owner: String) -> impl IntoView {
                     </li>
                 </For>
             </ul>
+            {is_owner.then(|| view! {
+                <button type="button" class="owner-badge" on:click=move |_| desk.open_single(WinKind::Account)>
+                    {move || prefs.t(Msg::OwnerMode)}
+                </button>
+            })}
             <time class="clock" aria-live="off">{move || clock.get()}</time>
         </nav>
     }

@@ -140,6 +140,8 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
         WinKind::Explorer => "explorer",
         WinKind::Viewer => "viewer",
         WinKind::Terminal => "terminal",
+        WinKind::Login => "login",
+        WinKind::Account => "account",
     };
     let title = move || win.title(prefs);
 
@@ -181,6 +183,8 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
                         let profile = expect_context::<crate::core::site::TenantProfile>();
                         view! { <crate::terminal::TerminalWindow win profile/> }.into_any()
                     }
+                    WinKind::Login => view! { <crate::auth::LoginWindow/> }.into_any(),
+                    WinKind::Account => view! { <crate::auth::AccountWindow/> }.into_any(),
                 }}
             </div>
             <div

@@ -21,6 +21,8 @@ pub struct SiteConfig {
     pub base_domain: String,
     /// Peers whose `X-Subdomain` / `X-Forwarded-*` headers are believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// The account with this email is a platform admin (`OWNER_EMAIL`).
+    pub owner_email: Option<String>,
 }
 
 impl SiteConfig {
@@ -40,6 +42,8 @@ pub struct AppState {
     /// stale entries are never read again.
     pub rendered: moka::future::Cache<(i64, i32), Arc<str>>,
     pub trees: tree::TreeCache,
+    /// Failed-login and registration counters of this node.
+    pub throttles: Arc<crate::auth::session::Throttles>,
 }
 
 impl AppState {
@@ -54,6 +58,7 @@ impl AppState {
                 .time_to_idle(std::time::Duration::from_secs(600))
                 .build(),
             trees: tree::new_cache(),
+            throttles: Arc::default(),
         }
     }
 }

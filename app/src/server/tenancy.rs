@@ -362,6 +362,7 @@ mod tests {
         SiteConfig {
             base_domain: "example.com".into(),
             trusted_proxies: proxies.iter().filter_map(|p| p.parse().ok()).collect(),
+            owner_email: None,
         }
     }
 

@@ -78,6 +78,7 @@ impl Response {
 pub struct Options {
     pub demo: bool,
     pub trusted_proxies: Vec<&'static str>,
+    pub owner_email: Option<&'static str>,
 }
 
 impl TestApp {
@@ -131,6 +132,10 @@ impl TestApp {
         if !options.trusted_proxies.is_empty() {
             args.push("--trusted-proxies".into());
             args.push(options.trusted_proxies.join(","));
+        }
+        if let Some(email) = options.owner_email {
+            args.push("--owner-email".into());
+            args.push(email.into());
         }
         let cli = <server::Cli as clap::Parser>::try_parse_from(args).expect("test config");
         let state = server::prepare(&cli.config).await.expect("prepare");
@@ -210,6 +215,55 @@ impl TestApp {
         .await
     }
 
+    /// Logs in through `POST /auth/login` on `host` (from that host's own page).
+    pub async fn login(&self, host: &str, username: &str, password: &str) -> Response {
+        self.send(
+            Request::post("/auth/login")
+                .header("host", host)
+                .header("origin", format!("http://{host}"))
+                .header("content-type", "application/json")
+                .body(Body::from(
+                    serde_json::json!({"username": username, "password": password}).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Logs `name` in on its own host and returns the `Cookie` header value to send.
+    pub async fn owner_cookie(&self, name: &str) -> String {
+        let res = self
+            .login(
+                &format!("{name}.localhost:3000"),
+                name,
+                "correct horse battery",
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        session_cookie(&res).expect("session cookie")
+    }
+
+    /// A server function called with a session cookie.
+    pub async fn server_fn_with(
+        &self,
+        host: &str,
+        name: &str,
+        form: &[(&str, &str)],
+        cookie: &str,
+    ) -> Response {
+        let body = serde_urlencoded::to_string(form).unwrap();
+        self.send(
+            Request::post(format!("/api/{name}"))
+                .header("host", host)
+                .header("origin", format!("http://{host}"))
+                .header("cookie", cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// Registers `name` and checks it worked.
     pub async fn tenant(&self, name: &str) {
         let res = self
@@ -259,4 +313,15 @@ macro_rules! db {
     ($app:expr, $conn:ident => $body:expr) => {
         (async { Ok::<_, app::core::error::AppError>(app::with_conn!(&$app.state.db, $conn => $body)) }).await
     };
+}
+
+/// The `name=value` of the session cookie a response sets, ready for a `Cookie` header.
+pub fn session_cookie(res: &Response) -> Option<String> {
+    res.headers
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("deskfolio_session=") && !v.contains("Max-Age=0"))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
 }
