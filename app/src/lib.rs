@@ -5,10 +5,12 @@
 //! sits in `ssr` submodules and in `server`, compiled only with the `ssr` feature.
 
 pub mod auth;
+pub mod chat;
 pub mod core;
 pub mod desktop;
 pub mod explorer;
 pub mod landing;
+pub mod memories;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod terminal;

@@ -11,6 +11,10 @@ use axum::response::{IntoResponse, Response};
 /// Bodies of server-function requests larger than this are refused with 413.
 pub const MAX_BODY: usize = 64 * 1024;
 
+/// Bodies of `save_file` / `create_file`: 512 KiB of text, which form encoding can make up to
+/// three times larger when it is not ASCII (each byte becomes `%XX`).
+pub const MAX_EDIT_BODY: usize = 2 * 1024 * 1024;
+
 pub async fn normalise_answers(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     if res.status() == StatusCode::PAYLOAD_TOO_LARGE {

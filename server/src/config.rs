@@ -58,9 +58,86 @@ pub struct Config {
     #[arg(long, env = "OWNER_EMAIL", value_parser = parse_owner_email)]
     pub owner_email: Option<String>,
 
+    /// Redis for the assistant's daily limit, shared by all nodes (in-memory limiter when unset).
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+
+    /// How long a limiter call may wait for Redis before the in-memory fallback answers.
+    #[arg(long, env = "REDIS_TIMEOUT_MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub redis_timeout_ms: u64,
+
+    /// Questions a visitor may ask a free tenant's assistant per UTC day.
+    #[arg(long, env = "CHAT_FREE_DAILY_LIMIT", default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub chat_free_daily_limit: u32,
+
+    /// OpenAI-compatible endpoint, e.g. https://api.openai.com/v1 (built-in offline responder when unset).
+    #[arg(long, env = "AI_BASE_URL")]
+    pub ai_base_url: Option<String>,
+
+    /// API key for AI_BASE_URL (optional for local servers such as Ollama).
+    #[arg(long, env = "AI_API_KEY", hide_env_values = true)]
+    pub ai_api_key: Option<String>,
+
+    /// Model name for AI_BASE_URL, e.g. gpt-4o-mini or llama3.1.
+    #[arg(long, env = "AI_MODEL")]
+    pub ai_model: Option<String>,
+
+    /// Longest an answer may take, in milliseconds.
+    #[arg(long, env = "AI_TIMEOUT_MS", default_value_t = 60_000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    pub ai_timeout_ms: u64,
+
     /// Password of the demo tenant's owner (random when unset).
     #[arg(long, env = "DEMO_PASSWORD", hide_env_values = true, value_parser = parse_demo_password)]
     pub demo_password: Option<String>,
+
+    /// Folder for uploaded files (used unless S3_BUCKET is set); created on the first upload.
+    #[arg(long, env = "STORAGE_DIR", default_value = app::server::storage::DEFAULT_STORAGE_DIR)]
+    pub storage_dir: std::path::PathBuf,
+
+    /// Largest upload, in bytes or with a unit: 10MB, 512KB.
+    #[arg(long, env = "UPLOAD_MAX_BYTES", default_value = "10MB", value_parser = parse_byte_size)]
+    pub upload_max_bytes: u64,
+
+    /// S3-compatible bucket for uploads instead of STORAGE_DIR. Unset S3_* values fall back
+    /// to the usual AWS_* variables.
+    #[arg(long, env = "S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+
+    /// The bucket's region, e.g. eu-west-1.
+    #[arg(long, env = "S3_REGION")]
+    pub s3_region: Option<String>,
+
+    /// Endpoint of a non-AWS store (MinIO, R2, …), e.g. https://s3.example.com.
+    #[arg(long, env = "S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+
+    #[arg(long, env = "S3_ACCESS_KEY_ID")]
+    pub s3_access_key_id: Option<String>,
+
+    #[arg(long, env = "S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+}
+
+/// Bytes, or a number with KB / MB / GB (powers of 1024; `KiB` and `MiB` too).
+fn parse_byte_size(raw: &str) -> Result<u64, String> {
+    let text = raw.trim().to_ascii_lowercase();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let unit = match unit.trim() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1024,
+        "m" | "mb" | "mib" => 1024 * 1024,
+        "g" | "gb" | "gib" => 1024 * 1024 * 1024,
+        _ => return Err("expected a size such as 10MB, 512KB or 1048576".into()),
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .filter(|n| (1..=4 * 1024 * 1024 * 1024).contains(n))
+        .ok_or_else(|| "expected a size between 1 byte and 4GB, such as 10MB".into())
 }
 
 fn parse_base_domain(raw: &str) -> Result<String, String> {
@@ -150,6 +227,25 @@ mod tests {
             .err()
             .map(|e| e.to_string());
         assert!(err.unwrap_or_default().contains("BASE_DOMAIN"));
+    }
+
+    #[test]
+    fn upload_sizes_take_units() {
+        assert_eq!(parse_byte_size("10MB"), Ok(10 * 1024 * 1024));
+        assert_eq!(parse_byte_size(" 512 kb"), Ok(512 * 1024));
+        assert_eq!(parse_byte_size("1048576"), Ok(1024 * 1024));
+        assert!(parse_byte_size("0").is_err());
+        assert!(parse_byte_size("ten").is_err());
+        assert!(parse_byte_size("5TB").is_err());
+        let err = Cli::try_parse_from(["deskfolio", "--upload-max-bytes", "lots"])
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.unwrap_or_default().contains("UPLOAD_MAX_BYTES"));
+        let cli = Cli::try_parse_from(["deskfolio"]).map(|c| c.config.upload_max_bytes);
+        assert_eq!(
+            cli.ok(),
+            Some(app::server::storage::DEFAULT_UPLOAD_MAX_BYTES)
+        );
     }
 
     #[test]

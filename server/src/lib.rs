@@ -28,14 +28,17 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
     let db = Db::connect(&config.database_url, usize::from(config.database_pool_size)).await?;
     let applied = db.migrate().await?;
     tracing::info!(backend = db.backend_name(), applied, "database ready");
+    let chat = chat_services(config).await?;
     let state = AppState::new(
         db,
+        chat,
         SiteConfig {
             base_domain: config.base_domain.clone(),
             trusted_proxies: config.trusted_proxies.0.clone(),
             owner_email: config.owner_email.clone(),
         },
     );
+    let state = state.with_uploads(upload_storage(config)?);
     if let Some(email) = &config.owner_email
         && app::auth::ssr::promote_owner_email(&state, email).await?
     {
@@ -50,6 +53,65 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         }
     }
     Ok(state)
+}
+
+/// The assistant's provider and daily limiter, from configuration.
+async fn chat_services(config: &Config) -> anyhow::Result<app::server::ChatServices> {
+    let provider = assistant::ProviderConfig::from_parts(
+        config.ai_base_url.clone(),
+        config.ai_api_key.clone(),
+        config.ai_model.clone(),
+        config.ai_timeout_ms,
+    )
+    .map_err(|e| anyhow::anyhow!("AI_BASE_URL / AI_MODEL / AI_API_KEY: {e}"))?;
+    tracing::info!(provider = %provider, "assistant ready");
+    let provider = provider
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the assistant's provider: {e}"))?;
+    let clock: std::sync::Arc<dyn limiter::Clock> = std::sync::Arc::new(limiter::SystemClock);
+    let limiter = match &config.redis_url {
+        Some(url) => limiter::Limiter::redis(
+            url,
+            std::time::Duration::from_millis(config.redis_timeout_ms),
+            clock,
+            LIMITER_CAPACITY,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("REDIS_URL: {e}"))?,
+        None => limiter::Limiter::memory(clock, LIMITER_CAPACITY),
+    };
+    tracing::info!(limiter = limiter.backend().as_str(), "daily limit ready");
+    Ok(app::server::ChatServices {
+        provider: std::sync::Arc::from(provider),
+        limiter,
+        free_daily_limit: config.chat_free_daily_limit,
+    })
+}
+
+/// Visitors the in-memory limiter remembers at most (older ones are evicted).
+const LIMITER_CAPACITY: u64 = 200_000;
+
+/// Upload storage from configuration: the S3 bucket when `S3_BUCKET` is set, else the folder.
+fn upload_storage(config: &Config) -> anyhow::Result<app::server::storage::Uploads> {
+    use app::server::storage::{LocalStorage, ObjectStorage, S3Settings, Storage};
+    let storage: std::sync::Arc<dyn Storage> = match &config.s3_bucket {
+        Some(bucket) => std::sync::Arc::new(
+            ObjectStorage::s3(&S3Settings {
+                bucket: bucket.clone(),
+                region: config.s3_region.clone(),
+                endpoint: config.s3_endpoint.clone(),
+                access_key_id: config.s3_access_key_id.clone(),
+                secret_access_key: config.s3_secret_access_key.clone(),
+            })
+            .map_err(|e| anyhow::anyhow!("S3_BUCKET / S3_REGION / S3_ENDPOINT: {e}"))?,
+        ),
+        None => std::sync::Arc::new(LocalStorage::new(&config.storage_dir)),
+    };
+    tracing::info!(storage = %storage.describe(), max_bytes = config.upload_max_bytes, "upload storage ready");
+    Ok(app::server::storage::Uploads {
+        storage,
+        max_bytes: config.upload_max_bytes,
+    })
 }
 
 /// The whole application router: pages, server functions, JSON endpoints and static files.
@@ -147,6 +209,19 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         .route("/files", get(page.clone()))
         .route("/files/", get(page.clone()))
         .route("/files/{*path}", get(page.clone()))
+        // Saving or creating a file carries up to 512 KiB of text, form-encoded.
+        .route(
+            "/api/save_file",
+            post(server_fns.clone())
+                .layer(RequestBodyLimitLayer::new(api::MAX_EDIT_BODY))
+                .layer(axum::middleware::from_fn(api::normalise_answers)),
+        )
+        .route(
+            "/api/create_file",
+            post(server_fns.clone())
+                .layer(RequestBodyLimitLayer::new(api::MAX_EDIT_BODY))
+                .layer(axum::middleware::from_fn(api::normalise_answers)),
+        )
         .route(
             "/api/{*fn_name}",
             post(server_fns.clone())
@@ -154,6 +229,10 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
                 .layer(RequestBodyLimitLayer::new(api::MAX_BODY))
                 .layer(axum::middleware::from_fn(api::normalise_answers)),
         )
+        .route("/api/chat", post(app::chat::ssr::chat_handler))
+        // Owner-only (session checked inside); behind the Origin check like every POST.
+        .route("/upload", post(app::explorer::upload::upload_handler))
+        .route("/raw/{*path}", get(app::explorer::upload::raw_handler))
         .route("/auth/register", post(app::auth::ssr::register_handler))
         .route("/auth/login", post(app::auth::ssr::login_handler))
         .route("/auth/logout", post(app::auth::ssr::logout_handler))

@@ -21,6 +21,9 @@ pub enum WinKind {
     Terminal,
     Login,
     Account,
+    Chat,
+    Memories,
+    Personality,
 }
 
 /// One open window. Every field is a signal handle, so `Win` is `Copy`.
@@ -52,6 +55,9 @@ impl Win {
             (WinKind::Terminal, _) => prefs.t(Msg::Terminal).to_string(),
             (WinKind::Login, _) => prefs.t(Msg::LogIn).to_string(),
             (WinKind::Account, _) => prefs.t(Msg::Account).to_string(),
+            (WinKind::Chat, _) => prefs.t(Msg::Assistant).to_string(),
+            (WinKind::Memories, _) => prefs.t(Msg::Memories).to_string(),
+            (WinKind::Personality, _) => prefs.t(Msg::Personality).to_string(),
         }
     }
 }
@@ -98,6 +104,8 @@ impl Desk {
             WinKind::Viewer => (700, 540),
             WinKind::Terminal => (720, 440),
             WinKind::Login | WinKind::Account => (380, 400),
+            WinKind::Chat => (440, 560),
+            WinKind::Memories | WinKind::Personality => (820, 560),
         };
         let owner = self.owner.get_value();
         let win = owner.with(|| Win {
@@ -437,6 +445,12 @@ fn DesktopBody(data: DesktopData, owner: String, login: bool) -> impl IntoView {
                 <button class="icon" on:click=move |_| desk.open_folder("/".into())>
                     <span class="glyph" aria-hidden="true">"🗂"</span>
                     <span class="label">{move || prefs.t(Msg::FileExplorer)}</span>
+                </button>
+            </li>
+            <li>
+                <button class="icon" on:click=move |_| desk.open_single(WinKind::Chat)>
+                    <span class="glyph" aria-hidden="true">"💬"</span>
+                    <span class="label">{move || prefs.t(Msg::Assistant)}</span>
                 </button>
             </li>
             <li>

@@ -30,8 +30,17 @@ pub fn Taskbar(owner: String) -> impl IntoView {
                         <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_terminal(); }>
                             "⌨ " {move || prefs.t(Msg::Terminal)} " (Ctrl+Alt+T)"
                         </button>
+                        <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_single(WinKind::Chat); }>
+                            "💬 " {move || prefs.t(Msg::Assistant)}
+                        </button>
                         {if is_owner {
                             view! {
+                                <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_single(WinKind::Memories); }>
+                                    "🧠 " {move || prefs.t(Msg::Memories)}
+                                </button>
+                                <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_single(WinKind::Personality); }>
+                                    "🎭 " {move || prefs.t(Msg::Personality)}
+                                </button>
                                 <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_single(WinKind::Account); }>
                                     "👤 " {move || prefs.t(Msg::Account)}
                                 </button>

@@ -142,6 +142,9 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
         WinKind::Terminal => "terminal",
         WinKind::Login => "login",
         WinKind::Account => "account",
+        WinKind::Chat => "chat",
+        WinKind::Memories => "memories",
+        WinKind::Personality => "personality",
     };
     let title = move || win.title(prefs);
 
@@ -185,6 +188,9 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
                     }
                     WinKind::Login => view! { <crate::auth::LoginWindow/> }.into_any(),
                     WinKind::Account => view! { <crate::auth::AccountWindow/> }.into_any(),
+                    WinKind::Chat => view! { <crate::chat::ChatWindow/> }.into_any(),
+                    WinKind::Memories => view! { <crate::memories::MemoriesWindow/> }.into_any(),
+                    WinKind::Personality => view! { <crate::memories::PersonalityWindow/> }.into_any(),
                 }}
             </div>
             <div

@@ -1,7 +1,12 @@
 //! The file explorer: browsing a tenant's folders and reading its files.
 
+pub mod edit;
+#[cfg(feature = "ssr")]
+pub mod edit_ssr;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+#[cfg(feature = "ssr")]
+pub mod upload;
 mod view;
 
 pub use view::{ExplorerWindow, ViewerWindow};

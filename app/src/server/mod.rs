@@ -3,6 +3,7 @@
 pub mod db;
 pub mod schema;
 pub mod seed;
+pub mod storage;
 pub mod tenancy;
 pub mod tree;
 
@@ -32,6 +33,15 @@ impl SiteConfig {
     }
 }
 
+/// The assistant: its provider and the visitors' daily limit.
+#[derive(Clone)]
+pub struct ChatServices {
+    pub provider: Arc<dyn assistant::Provider>,
+    pub limiter: limiter::Limiter,
+    /// Questions per visitor per UTC day on free tenants.
+    pub free_daily_limit: u32,
+}
+
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -44,10 +54,13 @@ pub struct AppState {
     pub trees: tree::TreeCache,
     /// Failed-login and registration counters of this node.
     pub throttles: Arc<crate::auth::session::Throttles>,
+    pub chat: ChatServices,
+    /// Where uploaded files are stored, and how large they may be.
+    pub uploads: storage::Uploads,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: SiteConfig) -> AppState {
+    pub fn new(db: Db, chat: ChatServices, config: SiteConfig) -> AppState {
         AppState {
             db,
             config: Arc::new(config),
@@ -59,7 +72,15 @@ impl AppState {
                 .build(),
             trees: tree::new_cache(),
             throttles: Arc::default(),
+            chat,
+            uploads: storage::Uploads::default(),
         }
+    }
+
+    /// Replaces the default upload storage (`data/uploads`, 10 MiB) with the configured one.
+    pub fn with_uploads(mut self, uploads: storage::Uploads) -> AppState {
+        self.uploads = uploads;
+        self
     }
 }
 

@@ -23,6 +23,11 @@ pub fn postgres_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
+/// The Redis the limiter tests use; CI starts it. Tests fail (never skip) when it is absent.
+pub fn redis_url() -> String {
+    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
@@ -74,11 +79,15 @@ impl Response {
     }
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Options {
     pub demo: bool,
     pub trusted_proxies: Vec<&'static str>,
     pub owner_email: Option<&'static str>,
+    pub redis_url: Option<String>,
+    pub chat_limit: Option<u32>,
+    /// An OpenAI-compatible endpoint (a local test server) instead of the offline responder.
+    pub ai_base_url: Option<String>,
 }
 
 impl TestApp {
@@ -132,6 +141,22 @@ impl TestApp {
         if !options.trusted_proxies.is_empty() {
             args.push("--trusted-proxies".into());
             args.push(options.trusted_proxies.join(","));
+        }
+        if let Some(url) = &options.redis_url {
+            args.extend(["--redis-url".into(), url.clone()]);
+        }
+        if let Some(limit) = options.chat_limit {
+            args.extend(["--chat-free-daily-limit".into(), limit.to_string()]);
+        }
+        if let Some(url) = &options.ai_base_url {
+            args.extend([
+                "--ai-base-url".into(),
+                url.clone(),
+                "--ai-model".into(),
+                "test-model".into(),
+                "--ai-timeout-ms".into(),
+                "3000".into(),
+            ]);
         }
         if let Some(email) = options.owner_email {
             args.push("--owner-email".into());
@@ -324,4 +349,22 @@ pub fn session_cookie(res: &Response) -> Option<String> {
         .find(|v| v.contains("deskfolio_session=") && !v.contains("Max-Age=0"))
         .and_then(|v| v.split(';').next())
         .map(str::to_string)
+}
+
+/// A loopback address no other test uses, so daily counters (which live in Redis across runs)
+/// start at zero.
+pub fn fresh_visitor() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "fd00:{:x}:{:x}:{:x}::1",
+        std::process::id() & 0xffff,
+        nanos & 0xffff,
+        (n + (nanos >> 16)) & 0xffff
+    )
 }
