@@ -30,6 +30,7 @@ pub enum AskError {
     Limited {
         message: String,
         reset: String,
+        limit: Option<u32>,
     },
     /// The server refused the question (empty, too long…).
     Refused(String),
@@ -55,6 +56,8 @@ struct Refusal {
     message: String,
     #[serde(default)]
     reset: Option<String>,
+    #[serde(default)]
+    limit: Option<u32>,
 }
 
 /// Splits complete SSE events off the front of `buffer` and returns them as (event, data).
@@ -193,6 +196,7 @@ pub async fn ask(
                 Some(r) if r.error == "rate_limit" => AskError::Limited {
                     message: r.message,
                     reset: r.reset.unwrap_or_default(),
+                    limit: r.limit,
                 },
                 Some(r) if !r.message.is_empty() => AskError::Refused(r.message),
                 _ => AskError::Network(format!("HTTP {}", response.status())),

@@ -154,11 +154,10 @@ pub fn ChatWindow(#[prop(optional)] personality: Option<i64>) -> impl IntoView {
                 Err(AskError::Stopped) => answer
                     .error
                     .set(Some(prefs.t(Msg::ChatStopped).to_string())),
-                Err(AskError::Limited { reset, .. }) => {
+                Err(AskError::Limited { reset, limit, .. }) => {
                     bubbles.update(|list| {
                         list.pop();
                     });
-                    let limit = intro.get().and_then(|i| i.ok()).and_then(|i| i.limit);
                     remaining.set(limit.map(|l| (0, l)));
                     notice.set(Some(limit_message(prefs, limit, &reset)));
                 }

@@ -80,6 +80,7 @@ fn limited(lang: Lang, decision: &Decision) -> Response {
         "message": message,
         "remaining": 0,
         "reset": reset_iso(decision),
+        "limit": decision.limit,
     });
     let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
     let retry = (decision.reset - now).num_seconds().max(1);

@@ -259,6 +259,8 @@ pub enum Msg {
     PasswordChanged,
     Saving,
     OwnerMode,
+    Editor,
+    Trash,
 }
 
 pub fn text(lang: Lang, msg: Msg) -> &'static str {
@@ -374,6 +376,8 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             PasswordChanged => "Password changed. Your other sessions have ended.",
             Saving => "Saving…",
             OwnerMode => "Owner mode",
+            Editor => "Editor",
+            Trash => "Trash",
         },
         Lang::Es => match msg {
             NotFoundTitle => "Este portafolio no existe",
@@ -493,6 +497,8 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             PasswordChanged => "Contraseña cambiada. Tus otras sesiones se han cerrado.",
             Saving => "Guardando…",
             OwnerMode => "Modo propietario",
+            Editor => "Editor",
+            Trash => "Papelera",
         },
     }
 }

@@ -24,6 +24,10 @@ pub enum WinKind {
     Chat,
     Memories,
     Personality,
+    /// The owner's markdown/text editor for the file at `path`.
+    Editor,
+    /// The owner's trash.
+    Trash,
 }
 
 /// One open window. Every field is a signal handle, so `Win` is `Copy`.
@@ -58,6 +62,9 @@ impl Win {
             (WinKind::Chat, _) => prefs.t(Msg::Assistant).to_string(),
             (WinKind::Memories, _) => prefs.t(Msg::Memories).to_string(),
             (WinKind::Personality, _) => prefs.t(Msg::Personality).to_string(),
+            (WinKind::Editor, Some(name)) => format!("{} — {name}", prefs.t(Msg::Editor)),
+            (WinKind::Editor, None) => prefs.t(Msg::Editor).to_string(),
+            (WinKind::Trash, _) => prefs.t(Msg::Trash).to_string(),
         }
     }
 }
@@ -76,6 +83,9 @@ pub struct Desk {
     owner: StoredValue<Owner>,
     /// Content the first page already loaded, by window id, so it is not fetched twice.
     preloaded: StoredValue<Vec<(u32, PathView)>>,
+    /// Bumped after every change to the tenant's files (from any window or the terminal):
+    /// listings, the folder tree and the desktop icons reload when it moves.
+    pub files_rev: RwSignal<u64>,
 }
 
 impl Desk {
@@ -88,6 +98,7 @@ impl Desk {
             settled: StoredValue::new(false),
             owner: StoredValue::new(Owner::current().unwrap_or_default()),
             preloaded: StoredValue::new(Vec::new()),
+            files_rev: RwSignal::new(0),
         }
     }
 
@@ -106,6 +117,8 @@ impl Desk {
             WinKind::Login | WinKind::Account => (380, 400),
             WinKind::Chat => (440, 560),
             WinKind::Memories | WinKind::Personality => (820, 560),
+            WinKind::Editor => (900, 600),
+            WinKind::Trash => (640, 440),
         };
         let owner = self.owner.get_value();
         let win = owner.with(|| Win {
@@ -237,6 +250,26 @@ impl Desk {
             Some(win) => self.focus(win.id),
             None => {
                 self.create(WinKind::Viewer, path);
+            }
+        }
+    }
+
+    /// Tells every window that the tenant's files changed, so they reload what they show.
+    pub fn files_changed(&self) {
+        self.files_rev.update(|r| *r += 1);
+    }
+
+    /// Opens the editor for the text file at `path` (focusing the one already editing it).
+    pub fn open_editor(&self, path: String) {
+        let existing = self.windows.with_untracked(|ws| {
+            ws.iter()
+                .find(|w| w.kind == WinKind::Editor && w.path.get_untracked() == path)
+                .copied()
+        });
+        match existing {
+            Some(win) => self.focus(win.id),
+            None => {
+                self.create(WinKind::Editor, path);
             }
         }
     }

@@ -145,6 +145,8 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
         WinKind::Chat => "chat",
         WinKind::Memories => "memories",
         WinKind::Personality => "personality",
+        WinKind::Editor => "editor",
+        WinKind::Trash => "trash",
     };
     let title = move || win.title(prefs);
 
@@ -191,6 +193,8 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
                     WinKind::Chat => view! { <crate::chat::ChatWindow/> }.into_any(),
                     WinKind::Memories => view! { <crate::memories::MemoriesWindow/> }.into_any(),
                     WinKind::Personality => view! { <crate::memories::PersonalityWindow/> }.into_any(),
+                    WinKind::Editor => view! { <crate::explorer::EditorWindow win/> }.into_any(),
+                    WinKind::Trash => view! { <crate::explorer::TrashWindow win/> }.into_any(),
                 }}
             </div>
             <div

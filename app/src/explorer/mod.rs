@@ -1,14 +1,18 @@
 //! The file explorer: browsing a tenant's folders and reading its files.
 
 pub mod edit;
+mod editor;
 #[cfg(feature = "ssr")]
 pub mod edit_ssr;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod upload;
+mod trash;
 mod view;
 
+pub use editor::EditorWindow;
+pub use trash::TrashWindow;
 pub use view::{ExplorerWindow, ViewerWindow};
 
 use leptos::prelude::*;

@@ -36,6 +36,17 @@ pub enum Followup {
     },
     SetTheme(Theme),
     SetLang(Lang),
+    /// Ask the assistant one question.
+    Ask {
+        question: String,
+    },
+    /// Plain lines go to the assistant until `exit`.
+    ChatMode,
+    /// Read a password (hidden, never echoed or kept in history), then log in.
+    PasswordPrompt {
+        username: String,
+    },
+    Logout,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +81,8 @@ pub struct Env<'a> {
     pub profile: &'a TenantProfile,
     /// The current date and time, formatted by the caller (the browser's clock).
     pub now: String,
+    /// Who is logged in on this host, if anyone.
+    pub viewer: Option<&'a str>,
 }
 
 fn l(lang: Lang, en: &str, es: &str) -> String {
@@ -92,6 +105,8 @@ struct CommandSpec {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Group {
     Files,
+    Assistant,
+    Account,
     Look,
     Other,
 }
@@ -197,13 +212,64 @@ const COMMANDS: &[CommandSpec] = &[
         group: Group::Other,
     },
     CommandSpec {
+        name: "cv",
+        aliases: &["resume"],
+        flags: &[],
+        usage: "cv",
+        summary: ("open the owner's CV", "abre el CV de la persona"),
+        example: "cv",
+        group: Group::Files,
+    },
+    CommandSpec {
+        name: "ai",
+        aliases: &["ask"],
+        flags: &[],
+        usage: "ai [question…]",
+        summary: (
+            "ask the assistant (alone: chat until 'exit')",
+            "pregunta al asistente (sola: conversa hasta 'exit')",
+        ),
+        example: "ai what are you working on?",
+        group: Group::Assistant,
+    },
+    CommandSpec {
         name: "whoami",
         aliases: &[],
         flags: &[],
         usage: "whoami",
         summary: ("who you are here", "quién eres aquí"),
         example: "whoami",
-        group: Group::Other,
+        group: Group::Account,
+    },
+    CommandSpec {
+        name: "login",
+        aliases: &[],
+        flags: &[],
+        usage: "login [username]",
+        summary: (
+            "log in as the owner (asks for the password)",
+            "inicia sesión como propietario (pide la contraseña)",
+        ),
+        example: "login",
+        group: Group::Account,
+    },
+    CommandSpec {
+        name: "logout",
+        aliases: &[],
+        flags: &[],
+        usage: "logout",
+        summary: ("end your session", "cierra tu sesión"),
+        example: "logout",
+        group: Group::Account,
+    },
+    CommandSpec {
+        name: "register",
+        aliases: &[],
+        flags: &[],
+        usage: "register",
+        summary: ("get a portfolio of your own", "consigue tu propio portafolio"),
+        example: "register",
+        group: Group::Account,
     },
     CommandSpec {
         name: "theme",
@@ -668,7 +734,75 @@ pub fn run(shell: &mut Shell, line: &str, env: &Env) -> Outcome {
                 )),
             ])
         }
-        "whoami" => lines(vec![out(l(lang, "visitor", "visitante"))]),
+        "whoami" => lines(vec![out(match env.viewer {
+            Some(name) => name.to_string(),
+            None => l(lang, "visitor", "visitante"),
+        })]),
+        "login" => match (env.viewer, args.operands.as_slice()) {
+            (Some(name), _) => lines(vec![out(l(
+                lang,
+                &format!("already logged in as {name}"),
+                &format!("ya has iniciado sesión como {name}"),
+            ))]),
+            (None, [] | [_]) => Outcome {
+                lines: Vec::new(),
+                followup: Followup::PasswordPrompt {
+                    username: args
+                        .operands
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| env.profile.username.clone()),
+                },
+            },
+            (None, _) => failure(lang, "login", l(lang, "too many arguments", "demasiados argumentos")),
+        },
+        "logout" => match env.viewer {
+            Some(_) => Outcome {
+                lines: Vec::new(),
+                followup: Followup::Logout,
+            },
+            None => failure(lang, "logout", l(lang, "you are not logged in", "no has iniciado sesión")),
+        },
+        "register" => lines(vec![out(l(
+            lang,
+            "Create your own portfolio on the platform's main page (Start menu → the address without a name).",
+            "Crea tu propio portafolio en la página principal de la plataforma (la dirección sin nombre).",
+        ))]),
+        "ai" => {
+            let question = args.operands.join(" ");
+            Outcome {
+                lines: Vec::new(),
+                followup: if question.trim().is_empty() {
+                    Followup::ChatMode
+                } else {
+                    Followup::Ask { question }
+                },
+            }
+        }
+        "cv" => {
+            let is_cv = |e: &&FsEntry| {
+                let name = e.name().to_lowercase();
+                let stem = name.split('.').next().unwrap_or_default();
+                !e.folder && matches!(stem, "cv" | "resume" | "résumé" | "curriculum")
+            };
+            match env.vfs.all().find(is_cv) {
+                Some(entry) => Outcome {
+                    lines: vec![out(l(
+                        lang,
+                        &format!("opening {}", entry.path),
+                        &format!("abriendo {}", entry.path),
+                    ))],
+                    followup: Followup::Open {
+                        path: entry.path.clone(),
+                    },
+                },
+                None => lines(vec![out(l(
+                    lang,
+                    "There is no CV here yet.",
+                    "Todavía no hay ningún CV aquí.",
+                ))]),
+            }
+        }
         "theme" => {
             let ops: Vec<&str> = args.operands.iter().map(String::as_str).collect();
             match ops.as_slice() {
@@ -840,6 +974,8 @@ fn help_all(lang: Lang) -> Outcome {
     let mut printed = Vec::new();
     for (group, title) in [
         (Group::Files, l(lang, "Files", "Archivos")),
+        (Group::Assistant, l(lang, "Assistant", "Asistente")),
+        (Group::Account, l(lang, "Account", "Cuenta")),
         (Group::Look, l(lang, "Look", "Aspecto")),
         (Group::Other, l(lang, "Other", "Otras")),
     ] {
@@ -1000,6 +1136,7 @@ mod tests {
             theme: Theme::Dark,
             profile: &profile,
             now: "Thu 3 Dec 2026 10:00".into(),
+            viewer: None,
         };
         run(shell, line, &env)
     }
@@ -1182,6 +1319,7 @@ mod tests {
             theme: Theme::Dark,
             profile: &profile,
             now: String::new(),
+            viewer: None,
         };
         let o = run(&mut shell, "cat nada.md", &env);
         assert_eq!(texts(&o), ["cat: nada.md: no existe ese archivo o carpeta"]);
@@ -1228,7 +1366,91 @@ mod tests {
         assert_eq!(c.input, "cat about.md ");
         assert_eq!(
             complete(&shell, &vfs, "c").candidates,
-            ["cat", "cd", "clear", "cls"]
+            ["cat", "cd", "clear", "cls", "cv"]
+        );
+    }
+
+    #[test]
+    fn ai_asks_once_or_enters_chat_mode() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        assert_eq!(
+            exec(&mut shell, &vfs, "ai 'where do you work?'").followup,
+            Followup::Ask {
+                question: "where do you work?".into()
+            }
+        );
+        assert_eq!(
+            exec(&mut shell, &vfs, "ask what now").followup,
+            Followup::Ask {
+                question: "what now".into()
+            }
+        );
+        assert_eq!(exec(&mut shell, &vfs, "ai").followup, Followup::ChatMode);
+    }
+
+    #[test]
+    fn login_prompts_for_a_password_and_logout_needs_a_session() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        assert_eq!(
+            exec(&mut shell, &vfs, "login").followup,
+            Followup::PasswordPrompt {
+                username: "ada".into()
+            }
+        );
+        assert_eq!(
+            exec(&mut shell, &vfs, "login root").followup,
+            Followup::PasswordPrompt {
+                username: "root".into()
+            }
+        );
+        let o = exec(&mut shell, &vfs, "logout");
+        assert_eq!(o.followup, Followup::None);
+        assert_eq!(texts(&o)[0], "logout: you are not logged in");
+        let profile = profile();
+        let env = Env {
+            vfs: &vfs,
+            lang: Lang::En,
+            theme: Theme::Dark,
+            profile: &profile,
+            now: String::new(),
+            viewer: Some("ada"),
+        };
+        assert_eq!(run(&mut shell, "whoami", &env).lines[0].text, "ada");
+        assert_eq!(run(&mut shell, "logout", &env).followup, Followup::Logout);
+        assert_eq!(
+            run(&mut shell, "login", &env).lines[0].text,
+            "already logged in as ada"
+        );
+    }
+
+    #[test]
+    fn cv_opens_the_cv_or_says_there_is_none() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        let o = exec(&mut shell, &vfs, "cv");
+        assert_eq!(o.followup, Followup::None);
+        assert_eq!(texts(&o), ["There is no CV here yet."]);
+        let mut snapshot = FsSnapshot::default();
+        snapshot.entries.push(FsEntry {
+            path: "/".into(),
+            folder: true,
+            size: 0,
+            modified: String::new(),
+        });
+        snapshot.entries.push(FsEntry {
+            path: "/CV.pdf".into(),
+            folder: false,
+            size: 10,
+            modified: String::new(),
+        });
+        let vfs = Vfs::new(snapshot);
+        assert_eq!(
+            exec(&mut shell, &vfs, "resume").followup,
+            Followup::Open {
+                path: "/CV.pdf".into()
+            }
         );
     }
 }

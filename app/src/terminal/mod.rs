@@ -69,6 +69,23 @@ fn now_text() -> String {
     String::new()
 }
 
+/// What the prompt is reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Mode {
+    Shell,
+    /// A hidden password for `login`: never echoed, never kept in history.
+    Password { username: String },
+    /// Lines go to the assistant until `exit`.
+    Chat,
+}
+
+fn reload_page() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
 #[component]
 pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
     let desk = Desk::expect();
@@ -87,6 +104,12 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
     let tab_count = StoredValue::new(0u8);
     let vfs = StoredValue::new(None::<Vfs>);
     let input_ref = NodeRef::<leptos::html::Input>::new();
+    let mode = RwSignal::new(Mode::Shell);
+    let viewer = StoredValue::new(crate::core::site::current().and_then(|s| s.viewer).map(|v| v.username));
+    // The answer being streamed, shown under the scrollback until it is complete.
+    let streaming = RwSignal::new(None::<String>);
+    let stopper = StoredValue::new(None::<crate::chat::client::Stopper>);
+    let chat_history = StoredValue::new(Vec::<crate::chat::ChatTurn>::new());
 
     let print = move |new: Vec<Line>| {
         lines.update(|all| {
@@ -114,20 +137,110 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
         });
     });
 
-    let prompt = move || {
-        let dir = cwd.get();
-        let shown = if dir == "/" {
-            "~".to_string()
-        } else {
-            format!("~{dir}")
-        };
-        format!("visitor@{}:{shown}$", username.get_value())
+    let prompt = move || match mode.get() {
+        Mode::Password { .. } => "Password:".to_string(),
+        Mode::Chat => "ai>".to_string(),
+        Mode::Shell => {
+            let dir = cwd.get();
+            let shown = if dir == "/" {
+                "~".to_string()
+            } else {
+                format!("~{dir}")
+            };
+            let who = viewer.get_value().unwrap_or_else(|| "visitor".into());
+            format!("{who}@{}:{shown}$", username.get_value())
+        }
+    };
+
+    let say = move |kind: LineKind, text: String| print(vec![Line { kind, text }]);
+    let ask = move |question: String| {
+        let stop = crate::chat::client::Stopper::new();
+        stopper.set_value(Some(stop.clone()));
+        streaming.set(Some(String::new()));
+        let history = chat_history.get_value();
+        leptos::task::spawn_local(async move {
+            use crate::chat::client::{AskError, ChatEvent};
+            let mut limit = None;
+            let mut left = None;
+            let mut failed = None;
+            let result = crate::chat::client::ask(&question, &history, None, &stop, |event| match event {
+                ChatEvent::Meta { limit: l, remaining } => {
+                    limit = l;
+                    left = remaining;
+                }
+                ChatEvent::Token(t) => streaming.update(|s| {
+                    if let Some(s) = s {
+                        s.push_str(&t)
+                    }
+                }),
+                ChatEvent::Done { remaining, .. } => left = remaining,
+                ChatEvent::Failed(message) => failed = Some(message),
+            })
+            .await;
+            let answer = streaming.get_untracked().unwrap_or_default();
+            streaming.set(None);
+            stopper.set_value(None);
+            print(answer.lines().map(|t| Line { kind: LineKind::Out, text: t.to_string() }).collect());
+            match (result, failed) {
+                (Ok(()), None) => {
+                    chat_history.update_value(|h| {
+                        h.push(crate::chat::ChatTurn { role: "user".into(), content: question.clone() });
+                        h.push(crate::chat::ChatTurn { role: "assistant".into(), content: answer.clone() });
+                        let excess = h.len().saturating_sub(crate::chat::MAX_HISTORY);
+                        h.drain(..excess);
+                    });
+                    if let (Some(left), Some(limit)) = (left, limit) {
+                        say(LineKind::Hint, crate::core::template::fill(
+                            prefs.t(crate::core::i18n::Msg::ChatRemaining),
+                            &[("n", &left.to_string()), ("limit", &limit.to_string())],
+                        ));
+                    }
+                }
+                (_, Some(message)) => say(LineKind::Err, format!("ai: {message}")),
+                (Err(AskError::Limited { reset, limit, .. }), _) => {
+                    say(LineKind::Err, format!("ai: {}", crate::chat::limit_message(prefs, limit, &reset)));
+                }
+                (Err(AskError::Stopped), _) => say(LineKind::Hint, "^C".into()),
+                (Err(AskError::Refused(message)), _) => say(LineKind::Err, format!("ai: {message}")),
+                (Err(AskError::Network(_)), _) => {
+                    say(LineKind::Err, format!("ai: {}", prefs.t(crate::core::i18n::Msg::ChatNetwork)))
+                }
+            }
+        });
     };
 
     let submit = move || {
         let line = input.get_untracked();
         input.set(String::new());
         history_pos.set_value(None);
+        match mode.get_untracked() {
+            Mode::Password { username: who } => {
+                // The password is never printed and never reaches the history.
+                mode.set(Mode::Shell);
+                say(LineKind::Hint, "Password: ********".into());
+                leptos::task::spawn_local(async move {
+                    match crate::auth::login(who, line).await {
+                        Ok(name) => {
+                            say(LineKind::Out, format!("logged in as {name}"));
+                            reload_page();
+                        }
+                        Err(e) => say(LineKind::Err, format!("login: {e}")),
+                    }
+                });
+                return;
+            }
+            Mode::Chat => {
+                say(LineKind::Hint, format!("ai> {line}"));
+                let question = line.trim().to_string();
+                if question == "exit" || question == "quit" {
+                    mode.set(Mode::Shell);
+                } else if !question.is_empty() && streaming.get_untracked().is_none() {
+                    ask(question);
+                }
+                return;
+            }
+            Mode::Shell => {}
+        }
         print(vec![Line {
             kind: LineKind::Hint,
             text: format!("{} {line}", prompt()),
@@ -145,12 +258,14 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
         let Some(outcome) = vfs.with_value(|v| {
             v.as_ref().map(|v| {
                 let profile = profile.get_value();
+                let who = viewer.get_value();
                 let env = Env {
                     vfs: v,
                     lang: prefs.lang.get_untracked(),
                     theme: prefs.theme.get_untracked(),
                     profile: &profile,
                     now: now_text(),
+                    viewer: who.as_deref(),
                 };
                 let mut s = shell.get_value();
                 let outcome = commands::run(&mut s, &line, &env);
@@ -173,6 +288,26 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
             Followup::Open { path } => desk.open_path(path),
             Followup::SetTheme(theme) => prefs.set_theme(theme),
             Followup::SetLang(lang) => prefs.set_lang(lang),
+            Followup::Ask { question } => ask(question),
+            Followup::ChatMode => {
+                mode.set(Mode::Chat);
+                say(LineKind::Hint, match prefs.lang.get_untracked() {
+                    crate::core::i18n::Lang::En => "Chatting with the assistant. Type 'exit' to leave, Ctrl+C stops an answer.".into(),
+                    crate::core::i18n::Lang::Es => "Conversando con el asistente. Escribe 'exit' para salir; Ctrl+C detiene una respuesta.".into(),
+                });
+            }
+            Followup::PasswordPrompt { username: who } => mode.set(Mode::Password { username: who }),
+            Followup::Logout => {
+                leptos::task::spawn_local(async move {
+                    match crate::auth::logout().await {
+                        Ok(()) => {
+                            say(LineKind::Out, "logged out".into());
+                            reload_page();
+                        }
+                        Err(e) => say(LineKind::Err, format!("logout: {e}")),
+                    }
+                });
+            }
             Followup::Cat { paths } => {
                 leptos::task::spawn_local(async move {
                     for path in paths {
@@ -252,6 +387,13 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
             }
             "c" | "C" if ev.ctrl_key() => {
                 ev.prevent_default();
+                if let Some(stop) = stopper.get_value() {
+                    stop.stop();
+                    return;
+                }
+                if mode.get_untracked() != Mode::Shell {
+                    mode.set(Mode::Shell);
+                }
                 print(vec![Line {
                     kind: LineKind::Hint,
                     text: format!("{} {}^C", prompt(), input.get_untracked()),
@@ -292,9 +434,10 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
                     LineKind::Hint => "term-line hint",
                 }>{item.1.text}</p>
             </For>
+            {move || streaming.get().map(|text| view! { <p class="term-line streaming" aria-live="polite">{text}</p> })}
             <label class="term-input">
                 <span class="prompt">{prompt}</span>
-                <input node_ref=input_ref type="text" autocomplete="off" autocapitalize="none" spellcheck="false"
+                <input node_ref=input_ref type=move || if matches!(mode.get(), Mode::Password { .. }) { "password" } else { "text" } autocomplete="off" autocapitalize="none" spellcheck="false"
                     aria-label="Terminal input"
                     prop:value=move || input.get()
                     on:input=move |ev| {

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withServerAndBrowser, hydrated } from './harness.js';
+
+const PASSWORD = 'demo owner passphrase';
+const ctx = withServerAndBrowser({ DEMO_PASSWORD: PASSWORD });
+
+async function logIn(page) {
+  await page.goto(ctx.server.url('demo'));
+  await hydrated(page);
+  await page.locator('.start-button').click();
+  await page.getByRole('menuitem', { name: /Log in/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Log in' });
+  await dialog.getByLabel('Password').fill(PASSWORD);
+  await dialog.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Owner mode' }).waitFor();
+  await hydrated(page);
+}
+
+async function openFromMenu(page, name) {
+  await page.locator('.start-button').click();
+  await page.getByRole('menuitem', { name: new RegExp(name) }).click();
+  return page.getByRole('dialog', { name });
+}
+
+test('the owner logs in, teaches the assistant a memory, a visitor gets it, and logging out ends owner mode', async () => {
+  const owner = await ctx.browser.newContext();
+  const page = await owner.newPage();
+  await logIn(page);
+  const memories = await openFromMenu(page, 'Memories');
+  await memories.getByText('Current role').waitFor();
+  await memories.getByRole('button', { name: 'New memory' }).click();
+  await memories.getByLabel('Title').fill('Sailing');
+  await memories.getByLabel('Content').fill('{{owner_name}} sails a small boat called Hydra on weekends.');
+  await memories.getByLabel('Keywords').fill('Sailing, boat, Boat');
+  await memories.getByLabel('Content').press('Control+s');
+  await memories.getByText('Saved.').waitFor();
+  await memories.locator('.memory-list').getByText('Sailing').waitFor();
+
+  // A visitor in another browser asks about it.
+  const visitor = await ctx.browser.newContext();
+  const vpage = await visitor.newPage();
+  await vpage.goto(ctx.server.url('demo'));
+  await hydrated(vpage);
+  assert.equal(await vpage.getByRole('button', { name: 'Owner mode' }).count(), 0);
+  await vpage.locator('.icons').getByRole('button', { name: 'Assistant' }).click();
+  const chat = vpage.getByRole('dialog', { name: 'Assistant' });
+  await chat.getByRole('textbox').fill('What is the name of her boat?');
+  await chat.getByRole('textbox').press('Enter');
+  await chat.locator('.answer').getByText(/Ada Demo sails a small boat called Hydra/).waitFor();
+
+  // Deleting offers Undo, which brings the memory back.
+  await memories.locator('li', { hasText: 'Sailing' }).getByRole('button', { name: 'Delete' }).click();
+  await memories.getByRole('button', { name: 'Undo' }).click();
+  await memories.locator('.memory-list').getByText('Sailing').waitFor();
+
+  const account = await openFromMenu(page, 'Account');
+  await account.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL(ctx.server.url('demo'));
+  await hydrated(page);
+  assert.equal(await page.getByRole('button', { name: 'Owner mode' }).count(), 0);
+  const me = await page.evaluate(async () => (await fetch('/api/whoami', { method: 'POST' })).json());
+  assert.equal(me, null);
+  await owner.close();
+  await visitor.close();
+});
+
+test('the /login page works without JavaScript and explains a wrong password', async () => {
+  const context = await ctx.browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(ctx.server.url('demo', '/login'));
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/login\?error=wrong$/);
+  await page.getByRole('alert').getByText('The username or password is not right.').waitFor();
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(ctx.server.url('demo'));
+  await page.getByRole('button', { name: 'Owner mode' }).waitFor();
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === 'deskfolio_session');
+  assert.ok(session, 'a session cookie');
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.sameSite, 'Lax');
+  await context.close();
+});
