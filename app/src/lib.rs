@@ -4,8 +4,10 @@
 //! Organised by feature; `core` holds the building blocks every feature uses. Server-only code
 //! sits in `ssr` submodules and in `server`, compiled only with the `ssr` feature.
 
+pub mod admin;
 pub mod auth;
 pub mod chat;
+pub mod contact;
 pub mod core;
 pub mod desktop;
 pub mod explorer;

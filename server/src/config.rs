@@ -50,6 +50,11 @@ pub struct Config {
     #[arg(long, env = "LISTEN_ADDR")]
     pub listen_addr: Option<SocketAddr>,
 
+    /// Address for Prometheus metrics (`GET /metrics`), e.g. 127.0.0.1:9100; off when unset.
+    /// Keep it off the public proxy.
+    #[arg(long, env = "METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
     /// Create the `demo` tenant with sample content on start-up. Turn off in production.
     #[arg(long, env = "DEMO_TENANT", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo_tenant: bool,

@@ -2,6 +2,7 @@
 
 mod api;
 pub mod config;
+pub mod metrics;
 mod origin;
 
 use std::net::SocketAddr;
@@ -267,6 +268,7 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
             state.clone(),
             app::server::tenancy::resolve_site,
         ))
+        .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
 }
 

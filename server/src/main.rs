@@ -37,6 +37,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let options = conf.leptos_options;
     let addr = cli.config.listen_addr.unwrap_or(options.site_addr);
     let listener = server::bind(addr).await?;
+    if let Some(metrics_addr) = cli.config.metrics_addr {
+        let handle = server::metrics::install()?;
+        let metrics_listener = server::bind(metrics_addr).await?;
+        tracing::info!("metrics on http://{metrics_addr}/metrics");
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(metrics_listener, server::metrics::router(handle)).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     let state = server::prepare(&cli.config).await?;
     let router = server::router(state, options);
     tracing::info!("listening on http://{addr}");

@@ -273,6 +273,8 @@ pub struct Throttles {
     pub login_account: Throttle,
     pub login_ip: Throttle,
     pub register_ip: Throttle,
+    /// Contact messages per tenant and visitor address.
+    pub contact_ip: Throttle,
 }
 
 impl Default for Throttles {
@@ -281,6 +283,7 @@ impl Default for Throttles {
             login_account: Throttle::new(10, Duration::from_secs(15 * 60)),
             login_ip: Throttle::new(50, Duration::from_secs(15 * 60)),
             register_ip: Throttle::new(20, Duration::from_secs(60 * 60)),
+            contact_ip: Throttle::new(5, Duration::from_secs(60 * 60)),
         }
     }
 }

@@ -28,6 +28,10 @@ pub enum WinKind {
     Editor,
     /// The owner's trash.
     Trash,
+    /// The platform admin's tenant list.
+    Admin,
+    /// Visitors write to the owner; the owner reads what they wrote.
+    Contact,
 }
 
 /// One open window. Every field is a signal handle, so `Win` is `Copy`.
@@ -65,6 +69,8 @@ impl Win {
             (WinKind::Editor, Some(name)) => format!("{} — {name}", prefs.t(Msg::Editor)),
             (WinKind::Editor, None) => prefs.t(Msg::Editor).to_string(),
             (WinKind::Trash, _) => prefs.t(Msg::Trash).to_string(),
+            (WinKind::Admin, _) => prefs.t(Msg::Admin).to_string(),
+            (WinKind::Contact, _) => prefs.t(Msg::Contact).to_string(),
         }
     }
 }
@@ -119,6 +125,8 @@ impl Desk {
             WinKind::Memories | WinKind::Personality => (820, 560),
             WinKind::Editor => (900, 600),
             WinKind::Trash => (640, 440),
+            WinKind::Admin => (640, 480),
+            WinKind::Contact => (480, 520),
         };
         let owner = self.owner.get_value();
         let win = owner.with(|| Win {
@@ -484,6 +492,12 @@ fn DesktopBody(data: DesktopData, owner: String, login: bool) -> impl IntoView {
                 <button class="icon" on:click=move |_| desk.open_single(WinKind::Chat)>
                     <span class="glyph" aria-hidden="true">"💬"</span>
                     <span class="label">{move || prefs.t(Msg::Assistant)}</span>
+                </button>
+            </li>
+            <li>
+                <button class="icon" on:click=move |_| desk.open_single(WinKind::Contact)>
+                    <span class="glyph" aria-hidden="true">"✉"</span>
+                    <span class="label">{move || prefs.t(Msg::Contact)}</span>
                 </button>
             </li>
             <li>

@@ -11,6 +11,9 @@ pub fn Taskbar(owner: String) -> impl IntoView {
     let prefs = Prefs::expect();
     let menu_open = RwSignal::new(false);
     let is_owner = crate::core::site::current().is_some_and(|s| s.is_owner());
+    let is_admin = crate::core::site::current()
+        .and_then(|s| s.viewer)
+        .is_some_and(|v| v.admin);
     let clock = RwSignal::new(String::new());
     start_clock(clock);
 
@@ -33,6 +36,9 @@ pub fn Taskbar(owner: String) -> impl IntoView {
                         <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_single(WinKind::Chat); }>
                             "💬 " {move || prefs.t(Msg::Assistant)}
                         </button>
+                        <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_single(WinKind::Contact); }>
+                            "✉ " {move || prefs.t(Msg::Contact)}
+                        </button>
                         {if is_owner {
                             view! {
                                 <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_single(WinKind::Memories); }>
@@ -44,6 +50,11 @@ pub fn Taskbar(owner: String) -> impl IntoView {
                                 <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_single(WinKind::Account); }>
                                     "👤 " {move || prefs.t(Msg::Account)}
                                 </button>
+                                {is_admin.then(|| view! {
+                                    <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_single(WinKind::Admin); }>
+                                        "🛡 " {move || prefs.t(Msg::Admin)}
+                                    </button>
+                                })}
                             }.into_any()
                         } else {
                             view! {

@@ -147,6 +147,8 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
         WinKind::Personality => "personality",
         WinKind::Editor => "editor",
         WinKind::Trash => "trash",
+        WinKind::Admin => "admin",
+        WinKind::Contact => "contact",
     };
     let title = move || win.title(prefs);
 
@@ -195,6 +197,8 @@ pub fn WindowFrame(win: Win) -> impl IntoView {
                     WinKind::Personality => view! { <crate::memories::PersonalityWindow/> }.into_any(),
                     WinKind::Editor => view! { <crate::explorer::EditorWindow win/> }.into_any(),
                     WinKind::Trash => view! { <crate::explorer::TrashWindow win/> }.into_any(),
+                    WinKind::Admin => view! { <crate::admin::AdminWindow/> }.into_any(),
+                    WinKind::Contact => view! { <crate::contact::ContactWindow/> }.into_any(),
                 }}
             </div>
             <div

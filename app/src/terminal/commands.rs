@@ -267,7 +267,10 @@ const COMMANDS: &[CommandSpec] = &[
         aliases: &[],
         flags: &[],
         usage: "register",
-        summary: ("get a portfolio of your own", "consigue tu propio portafolio"),
+        summary: (
+            "get a portfolio of your own",
+            "consigue tu propio portafolio",
+        ),
         example: "register",
         group: Group::Account,
     },
@@ -754,14 +757,22 @@ pub fn run(shell: &mut Shell, line: &str, env: &Env) -> Outcome {
                         .unwrap_or_else(|| env.profile.username.clone()),
                 },
             },
-            (None, _) => failure(lang, "login", l(lang, "too many arguments", "demasiados argumentos")),
+            (None, _) => failure(
+                lang,
+                "login",
+                l(lang, "too many arguments", "demasiados argumentos"),
+            ),
         },
         "logout" => match env.viewer {
             Some(_) => Outcome {
                 lines: Vec::new(),
                 followup: Followup::Logout,
             },
-            None => failure(lang, "logout", l(lang, "you are not logged in", "no has iniciado sesión")),
+            None => failure(
+                lang,
+                "logout",
+                l(lang, "you are not logged in", "no has iniciado sesión"),
+            ),
         },
         "register" => lines(vec![out(l(
             lang,

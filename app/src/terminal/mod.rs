@@ -74,7 +74,9 @@ fn now_text() -> String {
 enum Mode {
     Shell,
     /// A hidden password for `login`: never echoed, never kept in history.
-    Password { username: String },
+    Password {
+        username: String,
+    },
     /// Lines go to the assistant until `exit`.
     Chat,
 }
@@ -105,7 +107,11 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
     let vfs = StoredValue::new(None::<Vfs>);
     let input_ref = NodeRef::<leptos::html::Input>::new();
     let mode = RwSignal::new(Mode::Shell);
-    let viewer = StoredValue::new(crate::core::site::current().and_then(|s| s.viewer).map(|v| v.username));
+    let viewer = StoredValue::new(
+        crate::core::site::current()
+            .and_then(|s| s.viewer)
+            .map(|v| v.username),
+    );
     // The answer being streamed, shown under the scrollback until it is complete.
     let streaming = RwSignal::new(None::<String>);
     let stopper = StoredValue::new(None::<crate::chat::client::Stopper>);
@@ -163,48 +169,75 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
             let mut limit = None;
             let mut left = None;
             let mut failed = None;
-            let result = crate::chat::client::ask(&question, &history, None, &stop, |event| match event {
-                ChatEvent::Meta { limit: l, remaining } => {
-                    limit = l;
-                    left = remaining;
-                }
-                ChatEvent::Token(t) => streaming.update(|s| {
-                    if let Some(s) = s {
-                        s.push_str(&t)
+            let result =
+                crate::chat::client::ask(&question, &history, None, &stop, |event| match event {
+                    ChatEvent::Meta {
+                        limit: l,
+                        remaining,
+                    } => {
+                        limit = l;
+                        left = remaining;
                     }
-                }),
-                ChatEvent::Done { remaining, .. } => left = remaining,
-                ChatEvent::Failed(message) => failed = Some(message),
-            })
-            .await;
+                    ChatEvent::Token(t) => streaming.update(|s| {
+                        if let Some(s) = s {
+                            s.push_str(&t)
+                        }
+                    }),
+                    ChatEvent::Done { remaining, .. } => left = remaining,
+                    ChatEvent::Failed(message) => failed = Some(message),
+                })
+                .await;
             let answer = streaming.get_untracked().unwrap_or_default();
             streaming.set(None);
             stopper.set_value(None);
-            print(answer.lines().map(|t| Line { kind: LineKind::Out, text: t.to_string() }).collect());
+            print(
+                answer
+                    .lines()
+                    .map(|t| Line {
+                        kind: LineKind::Out,
+                        text: t.to_string(),
+                    })
+                    .collect(),
+            );
             match (result, failed) {
                 (Ok(()), None) => {
                     chat_history.update_value(|h| {
-                        h.push(crate::chat::ChatTurn { role: "user".into(), content: question.clone() });
-                        h.push(crate::chat::ChatTurn { role: "assistant".into(), content: answer.clone() });
+                        h.push(crate::chat::ChatTurn {
+                            role: "user".into(),
+                            content: question.clone(),
+                        });
+                        h.push(crate::chat::ChatTurn {
+                            role: "assistant".into(),
+                            content: answer.clone(),
+                        });
                         let excess = h.len().saturating_sub(crate::chat::MAX_HISTORY);
                         h.drain(..excess);
                     });
                     if let (Some(left), Some(limit)) = (left, limit) {
-                        say(LineKind::Hint, crate::core::template::fill(
-                            prefs.t(crate::core::i18n::Msg::ChatRemaining),
-                            &[("n", &left.to_string()), ("limit", &limit.to_string())],
-                        ));
+                        say(
+                            LineKind::Hint,
+                            crate::core::template::fill(
+                                prefs.t(crate::core::i18n::Msg::ChatRemaining),
+                                &[("n", &left.to_string()), ("limit", &limit.to_string())],
+                            ),
+                        );
                     }
                 }
                 (_, Some(message)) => say(LineKind::Err, format!("ai: {message}")),
                 (Err(AskError::Limited { reset, limit, .. }), _) => {
-                    say(LineKind::Err, format!("ai: {}", crate::chat::limit_message(prefs, limit, &reset)));
+                    say(
+                        LineKind::Err,
+                        format!("ai: {}", crate::chat::limit_message(prefs, limit, &reset)),
+                    );
                 }
                 (Err(AskError::Stopped), _) => say(LineKind::Hint, "^C".into()),
-                (Err(AskError::Refused(message)), _) => say(LineKind::Err, format!("ai: {message}")),
-                (Err(AskError::Network(_)), _) => {
-                    say(LineKind::Err, format!("ai: {}", prefs.t(crate::core::i18n::Msg::ChatNetwork)))
+                (Err(AskError::Refused(message)), _) => {
+                    say(LineKind::Err, format!("ai: {message}"))
                 }
+                (Err(AskError::Network(_)), _) => say(
+                    LineKind::Err,
+                    format!("ai: {}", prefs.t(crate::core::i18n::Msg::ChatNetwork)),
+                ),
             }
         });
     };
@@ -296,7 +329,9 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
                     crate::core::i18n::Lang::Es => "Conversando con el asistente. Escribe 'exit' para salir; Ctrl+C detiene una respuesta.".into(),
                 });
             }
-            Followup::PasswordPrompt { username: who } => mode.set(Mode::Password { username: who }),
+            Followup::PasswordPrompt { username: who } => {
+                mode.set(Mode::Password { username: who })
+            }
             Followup::Logout => {
                 leptos::task::spawn_local(async move {
                     match crate::auth::logout().await {
