@@ -1,19 +1,22 @@
 //! The file explorer: browsing a tenant's folders and reading its files.
 
 pub mod edit;
-mod editor;
 #[cfg(feature = "ssr")]
 pub mod edit_ssr;
+mod editor;
+mod listing;
+pub mod owner;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod trash;
 #[cfg(feature = "ssr")]
 pub mod upload;
-mod trash;
 mod view;
 
 pub use editor::EditorWindow;
+pub use listing::ExplorerWindow;
 pub use trash::TrashWindow;
-pub use view::{ExplorerWindow, ViewerWindow};
+pub use view::ViewerWindow;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
