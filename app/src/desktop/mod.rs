@@ -479,7 +479,20 @@ fn DesktopBody(data: DesktopData, owner: String, login: bool) -> impl IntoView {
     });
     on_cleanup(move || shortcut.remove());
     let missing = data.missing.clone();
-    let icons = data.icons.clone();
+    let icons = RwSignal::new(data.icons.clone());
+    // The icons are the top folder's items: reload them after any change to the files.
+    Effect::new(move |previous: Option<u64>| {
+        let rev = desk.files_rev.get();
+        if previous.is_some_and(|p| p != rev) {
+            leptos::task::spawn_local(async move {
+                if let Ok(PathView::Folder { entries, .. }) = explorer::open_path("/".into()).await
+                {
+                    icons.set(entries);
+                }
+            });
+        }
+        rev
+    });
     view! {
         <ul class="icons" aria-label=move || prefs.t(Msg::Desktop)>
             <li>
@@ -506,22 +519,24 @@ fn DesktopBody(data: DesktopData, owner: String, login: bool) -> impl IntoView {
                     <span class="label">{move || prefs.t(Msg::Terminal)}</span>
                 </button>
             </li>
-            {icons.into_iter().map(|entry| {
-                let glyph = icon_for(&entry);
-                let name = entry.name.clone();
-                let href = explorer::address_for(&entry.path);
-                view! {
-                    <li>
-                        <a class="icon" href=href on:click=move |ev| {
-                            ev.prevent_default();
-                            desk.open_entry(&entry);
-                        }>
-                            <span class="glyph" aria-hidden="true">{glyph}</span>
-                            <span class="label">{name}</span>
-                        </a>
-                    </li>
+            <For each=move || icons.get() key=|e| (e.path.clone(), e.kind == NodeKind::Folder) let:entry>
+                {
+                    let glyph = icon_for(&entry);
+                    let name = entry.name.clone();
+                    let href = explorer::address_for(&entry.path);
+                    view! {
+                        <li>
+                            <a class="icon" href=href on:click=move |ev| {
+                                ev.prevent_default();
+                                desk.open_entry(&entry);
+                            }>
+                                <span class="glyph" aria-hidden="true">{glyph}</span>
+                                <span class="label">{name}</span>
+                            </a>
+                        </li>
+                    }
                 }
-            }).collect_view()}
+            </For>
         </ul>
         {missing.map(|path| view! {
             <div class="notice" role="alert">

@@ -47,6 +47,9 @@ pub fn Taskbar(owner: String) -> impl IntoView {
                                 <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_single(WinKind::Personality); }>
                                     "🎭 " {move || prefs.t(Msg::Personality)}
                                 </button>
+                                <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_single(WinKind::Trash); }>
+                                    "🗑 " {move || prefs.t(Msg::Trash)}
+                                </button>
                                 <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); desk.open_single(WinKind::Account); }>
                                     "👤 " {move || prefs.t(Msg::Account)}
                                 </button>

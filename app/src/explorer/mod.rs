@@ -4,6 +4,8 @@ pub mod edit;
 #[cfg(feature = "ssr")]
 pub mod edit_ssr;
 mod editor;
+mod listing;
+pub mod owner;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 mod trash;
@@ -12,8 +14,9 @@ pub mod upload;
 mod view;
 
 pub use editor::EditorWindow;
+pub use listing::ExplorerWindow;
 pub use trash::TrashWindow;
-pub use view::{ExplorerWindow, ViewerWindow};
+pub use view::ViewerWindow;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
