@@ -1,14 +1,14 @@
 //! The file explorer: browsing a tenant's folders and reading its files.
 
 pub mod edit;
-mod editor;
 #[cfg(feature = "ssr")]
 pub mod edit_ssr;
+mod editor;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod trash;
 #[cfg(feature = "ssr")]
 pub mod upload;
-mod trash;
 mod view;
 
 pub use editor::EditorWindow;

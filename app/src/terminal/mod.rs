@@ -12,7 +12,7 @@ use crate::core::error::AppError;
 use crate::core::i18n::Prefs;
 use crate::core::site::TenantProfile;
 use crate::desktop::{Desk, Win};
-use commands::{Env, Followup, Line, LineKind, Shell};
+use commands::{Change, Env, FileOp, Followup, Line, LineKind, Shell};
 use fs::{FsSnapshot, Vfs};
 
 /// Every folder and file of the current tenant, for the terminal.
@@ -74,9 +74,27 @@ fn now_text() -> String {
 enum Mode {
     Shell,
     /// A hidden password for `login`: never echoed, never kept in history.
-    Password { username: String },
+    Password {
+        username: String,
+    },
     /// Lines go to the assistant until `exit`.
     Chat,
+    /// A `[y/N]` question was asked; "yes" makes these changes.
+    Confirm(Vec<Change>),
+}
+
+/// Makes one change through the explorer's own server functions (same rules, same errors).
+async fn apply(op: FileOp) -> Result<(), AppError> {
+    use crate::explorer::edit;
+    match op {
+        FileOp::CreateFolder { parent, name } => edit::create_folder(parent, name).await.map(drop),
+        FileOp::CreateFile { parent, name } => edit::create_file(parent, name, String::new())
+            .await
+            .map(drop),
+        FileOp::Rename { path, new_name } => edit::rename_node(path, new_name).await.map(drop),
+        FileOp::Move { paths, target } => edit::move_nodes(paths, target).await.map(drop),
+        FileOp::Trash { paths } => edit::delete_nodes(paths).await.map(drop),
+    }
 }
 
 fn reload_page() {
@@ -105,7 +123,11 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
     let vfs = StoredValue::new(None::<Vfs>);
     let input_ref = NodeRef::<leptos::html::Input>::new();
     let mode = RwSignal::new(Mode::Shell);
-    let viewer = StoredValue::new(crate::core::site::current().and_then(|s| s.viewer).map(|v| v.username));
+    let viewer = StoredValue::new(
+        crate::core::site::current()
+            .and_then(|s| s.viewer)
+            .map(|v| v.username),
+    );
     // The answer being streamed, shown under the scrollback until it is complete.
     let streaming = RwSignal::new(None::<String>);
     let stopper = StoredValue::new(None::<crate::chat::client::Stopper>);
@@ -138,6 +160,7 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
     });
 
     let prompt = move || match mode.get() {
+        Mode::Confirm(_) => "[y/N]".to_string(),
         Mode::Password { .. } => "Password:".to_string(),
         Mode::Chat => "ai>".to_string(),
         Mode::Shell => {
@@ -153,6 +176,41 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
     };
 
     let say = move |kind: LineKind, text: String| print(vec![Line { kind, text }]);
+    // Makes the changes in order, stopping at the first refusal; then the file snapshot is
+    // reloaded and every window that shows files is told.
+    let change = move |changes: Vec<Change>| {
+        leptos::task::spawn_local(async move {
+            let mut changed = false;
+            for step in changes {
+                match apply(step.op).await {
+                    Ok(()) => {
+                        changed = true;
+                        if !step.done.is_empty() {
+                            say(LineKind::Out, step.done);
+                        }
+                    }
+                    Err(e) => {
+                        say(LineKind::Err, format!("{}: {e}", step.command));
+                        break;
+                    }
+                }
+            }
+            if !changed {
+                return;
+            }
+            desk.files_changed();
+            match terminal_snapshot().await {
+                Ok(snapshot) => {
+                    let fresh = Vfs::new(snapshot);
+                    shell.update_value(|s| s.settle(&fresh));
+                    vfs.set_value(Some(fresh));
+                    cwd.set(shell.with_value(|s| s.cwd.clone()));
+                }
+                Err(e) => say(LineKind::Err, e.to_string()),
+            }
+        });
+    };
+
     let ask = move |question: String| {
         let stop = crate::chat::client::Stopper::new();
         stopper.set_value(Some(stop.clone()));
@@ -163,48 +221,75 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
             let mut limit = None;
             let mut left = None;
             let mut failed = None;
-            let result = crate::chat::client::ask(&question, &history, None, &stop, |event| match event {
-                ChatEvent::Meta { limit: l, remaining } => {
-                    limit = l;
-                    left = remaining;
-                }
-                ChatEvent::Token(t) => streaming.update(|s| {
-                    if let Some(s) = s {
-                        s.push_str(&t)
+            let result =
+                crate::chat::client::ask(&question, &history, None, &stop, |event| match event {
+                    ChatEvent::Meta {
+                        limit: l,
+                        remaining,
+                    } => {
+                        limit = l;
+                        left = remaining;
                     }
-                }),
-                ChatEvent::Done { remaining, .. } => left = remaining,
-                ChatEvent::Failed(message) => failed = Some(message),
-            })
-            .await;
+                    ChatEvent::Token(t) => streaming.update(|s| {
+                        if let Some(s) = s {
+                            s.push_str(&t)
+                        }
+                    }),
+                    ChatEvent::Done { remaining, .. } => left = remaining,
+                    ChatEvent::Failed(message) => failed = Some(message),
+                })
+                .await;
             let answer = streaming.get_untracked().unwrap_or_default();
             streaming.set(None);
             stopper.set_value(None);
-            print(answer.lines().map(|t| Line { kind: LineKind::Out, text: t.to_string() }).collect());
+            print(
+                answer
+                    .lines()
+                    .map(|t| Line {
+                        kind: LineKind::Out,
+                        text: t.to_string(),
+                    })
+                    .collect(),
+            );
             match (result, failed) {
                 (Ok(()), None) => {
                     chat_history.update_value(|h| {
-                        h.push(crate::chat::ChatTurn { role: "user".into(), content: question.clone() });
-                        h.push(crate::chat::ChatTurn { role: "assistant".into(), content: answer.clone() });
+                        h.push(crate::chat::ChatTurn {
+                            role: "user".into(),
+                            content: question.clone(),
+                        });
+                        h.push(crate::chat::ChatTurn {
+                            role: "assistant".into(),
+                            content: answer.clone(),
+                        });
                         let excess = h.len().saturating_sub(crate::chat::MAX_HISTORY);
                         h.drain(..excess);
                     });
                     if let (Some(left), Some(limit)) = (left, limit) {
-                        say(LineKind::Hint, crate::core::template::fill(
-                            prefs.t(crate::core::i18n::Msg::ChatRemaining),
-                            &[("n", &left.to_string()), ("limit", &limit.to_string())],
-                        ));
+                        say(
+                            LineKind::Hint,
+                            crate::core::template::fill(
+                                prefs.t(crate::core::i18n::Msg::ChatRemaining),
+                                &[("n", &left.to_string()), ("limit", &limit.to_string())],
+                            ),
+                        );
                     }
                 }
                 (_, Some(message)) => say(LineKind::Err, format!("ai: {message}")),
                 (Err(AskError::Limited { reset, limit, .. }), _) => {
-                    say(LineKind::Err, format!("ai: {}", crate::chat::limit_message(prefs, limit, &reset)));
+                    say(
+                        LineKind::Err,
+                        format!("ai: {}", crate::chat::limit_message(prefs, limit, &reset)),
+                    );
                 }
                 (Err(AskError::Stopped), _) => say(LineKind::Hint, "^C".into()),
-                (Err(AskError::Refused(message)), _) => say(LineKind::Err, format!("ai: {message}")),
-                (Err(AskError::Network(_)), _) => {
-                    say(LineKind::Err, format!("ai: {}", prefs.t(crate::core::i18n::Msg::ChatNetwork)))
+                (Err(AskError::Refused(message)), _) => {
+                    say(LineKind::Err, format!("ai: {message}"))
                 }
+                (Err(AskError::Network(_)), _) => say(
+                    LineKind::Err,
+                    format!("ai: {}", prefs.t(crate::core::i18n::Msg::ChatNetwork)),
+                ),
             }
         });
     };
@@ -227,6 +312,22 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
                         Err(e) => say(LineKind::Err, format!("login: {e}")),
                     }
                 });
+                return;
+            }
+            Mode::Confirm(changes) => {
+                mode.set(Mode::Shell);
+                say(LineKind::Hint, format!("[y/N] {line}"));
+                if commands::is_yes(&line) {
+                    change(changes);
+                } else {
+                    say(
+                        LineKind::Out,
+                        match prefs.lang.get_untracked() {
+                            crate::core::i18n::Lang::En => "Nothing was changed.".into(),
+                            crate::core::i18n::Lang::Es => "No se cambió nada.".into(),
+                        },
+                    );
+                }
                 return;
             }
             Mode::Chat => {
@@ -296,7 +397,12 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
                     crate::core::i18n::Lang::Es => "Conversando con el asistente. Escribe 'exit' para salir; Ctrl+C detiene una respuesta.".into(),
                 });
             }
-            Followup::PasswordPrompt { username: who } => mode.set(Mode::Password { username: who }),
+            Followup::PasswordPrompt { username: who } => {
+                mode.set(Mode::Password { username: who })
+            }
+            Followup::Change(changes) => change(changes),
+            Followup::Confirm(changes) => mode.set(Mode::Confirm(changes)),
+            Followup::Edit { path } => desk.open_editor(path),
             Followup::Logout => {
                 leptos::task::spawn_local(async move {
                     match crate::auth::logout().await {
