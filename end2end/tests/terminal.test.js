@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withServerAndBrowser, hydrated } from './harness.js';
 
-const ctx = withServerAndBrowser();
+const PASSWORD = 'demo owner passphrase';
+const ctx = withServerAndBrowser({ DEMO_PASSWORD: PASSWORD });
 
 async function openTerminal(page) {
   await page.goto(ctx.server.url('demo'));
@@ -76,4 +77,53 @@ test('open shows a file in its window and exit closes the terminal', async () =>
   await type(input, 'exit');
   await terminal.waitFor({ state: 'detached' });
   await page.close();
+});
+
+test('ai answers one question with a streamed answer and says how many questions are left', async () => {
+  const page = await ctx.browser.newPage();
+  const { terminal, input } = await openTerminal(page);
+  const response = page.waitForResponse((r) => r.url().endsWith('/api/chat'));
+  await type(input, 'ai where does she work?');
+  assert.equal((await response).headers()['content-type'], 'text/event-stream');
+  await terminal.locator('.term-line').getByText(/storage engines/).first().waitFor();
+  await terminal.getByText(/^\d+ of \d+ questions left today$/).waitFor();
+  await page.close();
+});
+
+test('the owner logs in from the terminal, makes a folder an open explorer shows, and rm -r asks before trashing it', async () => {
+  const context = await ctx.browser.newContext();
+  const page = await context.newPage();
+  let { terminal, input } = await openTerminal(page);
+  await type(input, 'mkdir demo-dir');
+  await terminal.getByText("mkdir: only the owner can change files; try 'login'").waitFor();
+  await type(input, 'login');
+  await type(input, PASSWORD);
+  await page.getByRole('button', { name: 'Owner mode' }).waitFor();
+  ({ terminal, input } = await openTerminal(page));
+
+  await page.locator('.icons').getByRole('button', { name: 'File Explorer' }).click();
+  const explorer = page.getByRole('dialog', { name: 'File Explorer' });
+  await explorer.getByRole('link', { name: 'projects' }).waitFor();
+  await type(input, 'mkdir demo-dir');
+  await terminal.getByText('created folder /demo-dir').waitFor();
+  await explorer.getByRole('link', { name: 'demo-dir' }).waitFor();
+  await type(input, 'touch demo-dir/plan.md');
+  await terminal.getByText('created file /demo-dir/plan.md').waitFor();
+
+  await type(input, 'rm demo-dir');
+  await terminal.getByText("rm: cannot remove 'demo-dir': it is a folder (use rm -r)").waitFor();
+  await type(input, 'rm -r demo-dir');
+  await terminal.getByText("Move 'demo-dir' and its 1 item to the trash? [y/N]").first().waitFor();
+  await type(input, 'n');
+  await terminal.getByText('Nothing was changed.').waitFor();
+  await type(input, 'rm -r demo-dir');
+  await type(input, 'y');
+  await terminal.getByText("moved 'demo-dir' and its 1 item to the trash; to undo, restore it from the Trash").waitFor();
+  await explorer.getByRole('link', { name: 'demo-dir' }).waitFor({ state: 'detached' });
+  const trash = await page.evaluate(async () => (await fetch('/api/list_trash', { method: 'POST' })).json());
+  assert.deepEqual(trash.map((t) => [t.name, t.items]), [['demo-dir', 2]]);
+
+  await type(input, 'edit about.md');
+  await page.getByRole('dialog', { name: 'Editor — about.md' }).getByRole('textbox', { name: 'Markdown source' }).waitFor();
+  await context.close();
 });

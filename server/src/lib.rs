@@ -223,6 +223,13 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
                 .layer(RequestBodyLimitLayer::new(api::MAX_EDIT_BODY))
                 .layer(axum::middleware::from_fn(api::normalise_answers)),
         )
+        // The editor's preview sends the same text as a save.
+        .route(
+            "/api/preview_markdown",
+            post(server_fns.clone())
+                .layer(RequestBodyLimitLayer::new(api::MAX_EDIT_BODY))
+                .layer(axum::middleware::from_fn(api::normalise_answers)),
+        )
         .route(
             "/api/{*fn_name}",
             post(server_fns.clone())

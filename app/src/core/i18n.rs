@@ -315,6 +315,23 @@ pub enum Msg {
     ContactMarkUnread,
     Editor,
     Trash,
+    /// The editor's status line and its conflict banner.
+    EditorUnsaved,
+    EditorSaveButton,
+    EditorConflict,
+    EditorOverwrite,
+    EditorLoadTheirs,
+    EditorDiscardConfirm,
+    EditorCloseConfirm,
+    EditorSource,
+    EditorPreview,
+    EditorLoadFailed,
+    /// The viewer's tools for the owner and for binary files.
+    ViewerEdit,
+    ViewerDownload,
+    ViewerFit,
+    ViewerActualSize,
+    ViewerNoPreview,
 }
 
 pub fn text(lang: Lang, msg: Msg) -> &'static str {
@@ -492,6 +509,25 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             ContactMarkUnread => "Mark as unread",
             Editor => "Editor",
             Trash => "Trash",
+            EditorUnsaved => "Unsaved changes",
+            EditorSaveButton => "Save",
+            EditorConflict => {
+                "Someone saved a newer version of this file since you opened it, so your text was not saved. Your text is still here."
+            }
+            EditorOverwrite => "Overwrite with mine",
+            EditorLoadTheirs => "Load theirs",
+            EditorDiscardConfirm => {
+                "Replace your text with the saved version? Your unsaved changes will be lost."
+            }
+            EditorCloseConfirm => "This file has unsaved changes. Close the editor and lose them?",
+            EditorSource => "Markdown source",
+            EditorPreview => "Preview",
+            EditorLoadFailed => "The file could not be opened for editing:",
+            ViewerEdit => "Edit",
+            ViewerDownload => "Download",
+            ViewerFit => "Fit to window",
+            ViewerActualSize => "Actual size",
+            ViewerNoPreview => "This file cannot be shown here.",
         },
         Lang::Es => match msg {
             NotFoundTitle => "Este portafolio no existe",
@@ -675,6 +711,27 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             ContactMarkUnread => "Marcar como no leído",
             Editor => "Editor",
             Trash => "Papelera",
+            EditorUnsaved => "Cambios sin guardar",
+            EditorSaveButton => "Guardar",
+            EditorConflict => {
+                "Alguien guardó una versión más nueva de este archivo después de que lo abrieras, así que tu texto no se guardó. Tu texto sigue aquí."
+            }
+            EditorOverwrite => "Sobrescribir con el mío",
+            EditorLoadTheirs => "Cargar el suyo",
+            EditorDiscardConfirm => {
+                "¿Reemplazar tu texto por la versión guardada? Perderás los cambios sin guardar."
+            }
+            EditorCloseConfirm => {
+                "Este archivo tiene cambios sin guardar. ¿Cerrar el editor y perderlos?"
+            }
+            EditorSource => "Código markdown",
+            EditorPreview => "Vista previa",
+            EditorLoadFailed => "No se pudo abrir el archivo para editarlo:",
+            ViewerEdit => "Editar",
+            ViewerDownload => "Descargar",
+            ViewerFit => "Ajustar a la ventana",
+            ViewerActualSize => "Tamaño real",
+            ViewerNoPreview => "Este archivo no se puede mostrar aquí.",
         },
     }
 }

@@ -193,6 +193,20 @@ pub async fn search_nodes(query: String) -> Result<Vec<SearchHit>, AppError> {
     super::edit_ssr::search(&state, tenant, &query).await
 }
 
+/// Renders the editor's markdown for its preview pane, with the same sanitiser as the viewer
+/// (the wasm build carries no markdown renderer). Owner only; as large as a file may be.
+#[server(prefix = "/api", endpoint = "preview_markdown")]
+pub async fn preview_markdown(#[server(default)] source: String) -> Result<String, AppError> {
+    crate::auth::ssr::require_owner()?;
+    if source.len() > MAX_TEXT_BYTES {
+        return Err(AppError::TooLarge(format!(
+            "The preview is limited to {} KiB of text.",
+            MAX_TEXT_BYTES / 1024
+        )));
+    }
+    Ok(super::ssr::render_markdown(&source))
+}
+
 /// The address that serves a file's bytes (`GET /raw/...`), e.g. for `<img src>`.
 pub fn raw_url(path: &str) -> String {
     match super::address_for(path).strip_prefix("/files/") {

@@ -151,9 +151,42 @@ async fn file_body(
     Ok(match file_content(state, tenant, node.id).await? {
         Some(text) => FileBody::Text { text },
         None => FileBody::Binary {
-            mime: "application/octet-stream".into(),
+            mime: upload_mime(state, tenant, node.id)
+                .await?
+                .unwrap_or_else(|| "application/octet-stream".into()),
         },
     })
+}
+
+/// The sniffed type of an uploaded file, so the viewer can show images and PDFs.
+async fn upload_mime(
+    state: &AppState,
+    tenant: TenantId,
+    id: i64,
+) -> Result<Option<String>, AppError> {
+    use crate::server::schema::uploads;
+    let upload_id: Option<Option<i64>> = crate::with_conn!(&state.db, conn => {
+        nodes::table
+            .filter(nodes::tenant_id.eq(tenant.0))
+            .filter(nodes::id.eq(id))
+            .select(nodes::upload_id)
+            .first(conn)
+            .await
+            .optional()?
+    });
+    let Some(upload_id) = upload_id.flatten() else {
+        return Ok(None);
+    };
+    let mime: Option<String> = crate::with_conn!(&state.db, conn => {
+        uploads::table
+            .filter(uploads::tenant_id.eq(tenant.0))
+            .filter(uploads::id.eq(upload_id))
+            .select(uploads::mime)
+            .first(conn)
+            .await
+            .optional()?
+    });
+    Ok(mime)
 }
 
 /// Markdown to HTML, then sanitised: raw HTML, scripts, event attributes and `javascript:`

@@ -2,9 +2,11 @@
 //! command is tested without a browser.
 
 use super::fs::{FsEntry, PathError, Vfs, glob_match, normalize};
-use super::parse::{FlagError, FlagSpec, ParseError, parse_flags, split_words};
+use super::parse::{Args, FlagError, FlagSpec, ParseError, parse_flags, split_words};
 use crate::core::i18n::{Lang, Theme};
+use crate::core::names::{NodeName, name_key};
 use crate::core::site::TenantProfile;
+use crate::explorer::{join, parent_of};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineKind {
@@ -47,6 +49,48 @@ pub enum Followup {
         username: String,
     },
     Logout,
+    /// Change the owner's files, step by step, printing each step's `done` line.
+    Change(Vec<Change>),
+    /// A question was printed; the next line answers it, and "yes" makes these changes.
+    Confirm(Vec<Change>),
+    /// Open the file in the editor window.
+    Edit {
+        path: String,
+    },
+}
+
+/// A change to the owner's files, made through the same server functions as the explorer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileOp {
+    CreateFolder {
+        parent: String,
+        name: String,
+    },
+    CreateFile {
+        parent: String,
+        name: String,
+    },
+    Rename {
+        path: String,
+        new_name: String,
+    },
+    Move {
+        paths: Vec<String>,
+        target: String,
+    },
+    /// To the trash (with everything inside), all or none.
+    Trash {
+        paths: Vec<String>,
+    },
+}
+
+/// One step of a change, the command it is for (to prefix errors) and what to print once
+/// it worked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub command: &'static str,
+    pub op: FileOp,
+    pub done: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +115,33 @@ impl Default for Shell {
             history: Vec::new(),
         }
     }
+}
+
+impl Shell {
+    /// After files changed: the current (and previous) folder may be gone; move up to the
+    /// nearest folder that is still there, and use its stored spelling.
+    pub fn settle(&mut self, vfs: &Vfs) {
+        fn nearest(vfs: &Vfs, path: &str) -> String {
+            let mut path = path.to_string();
+            loop {
+                match vfs.lookup(&path) {
+                    Some(entry) if entry.folder => return entry.path.clone(),
+                    _ if path == "/" => return path,
+                    _ => path = crate::explorer::parent_of(&path),
+                }
+            }
+        }
+        self.cwd = nearest(vfs, &self.cwd);
+        self.previous = self.previous.as_deref().map(|p| nearest(vfs, p));
+    }
+}
+
+/// "Yes" to a `[y/N]` question, in either language; anything else is no.
+pub fn is_yes(answer: &str) -> bool {
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "s" | "si" | "sí"
+    )
 }
 
 /// What commands may read besides the shell.
@@ -105,6 +176,7 @@ struct CommandSpec {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Group {
     Files,
+    Owner,
     Assistant,
     Account,
     Look,
@@ -125,6 +197,16 @@ const LEVEL: FlagSpec = FlagSpec {
     short: Some('L'),
     long: "level",
     takes_value: true,
+};
+const RECURSIVE: FlagSpec = FlagSpec {
+    short: Some('r'),
+    long: "recursive",
+    takes_value: false,
+};
+const RECURSIVE_UPPER: FlagSpec = FlagSpec {
+    short: Some('R'),
+    long: "recursive",
+    takes_value: false,
 };
 const NAME: FlagSpec = FlagSpec {
     short: None,
@@ -201,6 +283,57 @@ const COMMANDS: &[CommandSpec] = &[
         ),
         example: "open about.md",
         group: Group::Files,
+    },
+    CommandSpec {
+        name: "mkdir",
+        aliases: &[],
+        flags: &[],
+        usage: "mkdir <folder…>",
+        summary: ("create folders", "crea carpetas"),
+        example: "mkdir projects/new-idea",
+        group: Group::Owner,
+    },
+    CommandSpec {
+        name: "touch",
+        aliases: &[],
+        flags: &[],
+        usage: "touch <file…>",
+        summary: ("create empty files", "crea archivos vacíos"),
+        example: "touch notes.md",
+        group: Group::Owner,
+    },
+    CommandSpec {
+        name: "mv",
+        aliases: &[],
+        flags: &[],
+        usage: "mv <from> <to> | mv <item…> <folder>",
+        summary: (
+            "rename, or move into a folder",
+            "renombra, o mueve a una carpeta",
+        ),
+        example: "mv notes.md projects/",
+        group: Group::Owner,
+    },
+    CommandSpec {
+        name: "rm",
+        aliases: &[],
+        flags: &[RECURSIVE, RECURSIVE_UPPER],
+        usage: "rm [-r] <item…>",
+        summary: (
+            "move to the trash (-r for folders)",
+            "mueve a la papelera (-r para carpetas)",
+        ),
+        example: "rm -r old-drafts",
+        group: Group::Owner,
+    },
+    CommandSpec {
+        name: "edit",
+        aliases: &[],
+        flags: &[],
+        usage: "edit <file>",
+        summary: ("open a file in the editor", "abre un archivo en el editor"),
+        example: "edit about.md",
+        group: Group::Owner,
     },
     CommandSpec {
         name: "about",
@@ -488,6 +621,22 @@ pub fn run(shell: &mut Shell, line: &str, env: &Env) -> Outcome {
             )
         })
     };
+    if OWNER_COMMANDS.contains(&command.name) {
+        if env.viewer.is_none() {
+            return lines(vec![err(l(
+                lang,
+                &format!(
+                    "{}: only the owner can change files; try 'login'",
+                    command.name
+                ),
+                &format!(
+                    "{}: solo la persona propietaria puede cambiar archivos; prueba 'login'",
+                    command.name
+                ),
+            ))]);
+        }
+        return owner_command(shell, command.name, &args, env);
+    }
     match command.name {
         "help" => match args.operands.first() {
             Some(topic) => match spec(topic) {
@@ -921,6 +1070,528 @@ pub fn run(shell: &mut Shell, line: &str, env: &Env) -> Outcome {
     }
 }
 
+/// Commands that change files: the owner's only, through the explorer's server functions.
+const OWNER_COMMANDS: &[&str] = &["mkdir", "touch", "mv", "rm", "edit"];
+
+/// `inner` is `outer` or lies somewhere inside it (names compared as the server does).
+fn is_within(inner: &str, outer: &str) -> bool {
+    let (inner, outer) = (name_key(inner), name_key(outer));
+    outer == "/" || inner == outer || inner.starts_with(&format!("{outer}/"))
+}
+
+/// How many folders and files are inside `folder`, at any depth.
+fn items_inside(vfs: &Vfs, folder: &str) -> usize {
+    vfs.all()
+        .filter(|e| e.path != folder && is_within(&e.path, folder))
+        .count()
+}
+
+fn items_phrase(lang: Lang, n: usize) -> String {
+    l(
+        lang,
+        &format!("{n} {}", plural(n, "item", "items")),
+        &format!("{n} {}", plural(n, "elemento", "elementos")),
+    )
+}
+
+fn owner_command(shell: &mut Shell, name: &'static str, args: &Args, env: &Env) -> Outcome {
+    let lang = env.lang;
+    let vfs = env.vfs;
+    let path_of = |arg: &str| {
+        normalize(&shell.cwd, shell.previous.as_deref(), arg)
+            .map_err(|_| l(lang, "no previous folder", "no hay carpeta anterior"))
+    };
+    let existing = |arg: &str| -> Result<&FsEntry, String> {
+        let path = path_of(arg)?;
+        vfs.lookup(&path).ok_or_else(|| {
+            l(
+                lang,
+                &format!("{arg}: no such file or folder"),
+                &format!("{arg}: no existe ese archivo o carpeta"),
+            )
+        })
+    };
+    // Where a new item named by `arg` goes: an existing (or just planned) folder, and a
+    // valid name. The error is the reason, to follow "cannot create 'arg': ".
+    let place = |arg: &str, planned: &[String]| -> Result<(String, String), String> {
+        let path = path_of(arg)?;
+        if path == "/" {
+            return Err(l(
+                lang,
+                "the top folder is always there",
+                "la carpeta principal ya existe",
+            ));
+        }
+        let parent = parent_of(&path);
+        let item = NodeName::parse(path.rsplit('/').next().unwrap_or_default())?;
+        let parent = match vfs.lookup(&parent) {
+            Some(folder) if folder.folder => folder.path.clone(),
+            Some(_) => {
+                return Err(l(
+                    lang,
+                    &format!("{parent} is a file"),
+                    &format!("{parent} es un archivo"),
+                ));
+            }
+            None if planned.iter().any(|p| name_key(p) == name_key(&parent)) => parent,
+            None => {
+                return Err(l(
+                    lang,
+                    &format!("there is no folder {parent}"),
+                    &format!("no existe la carpeta {parent}"),
+                ));
+            }
+        };
+        Ok((parent, item.as_str().to_string()))
+    };
+    let cannot_create = |arg: &str, reason: &str| {
+        err(l(
+            lang,
+            &format!("{name}: cannot create '{arg}': {reason}"),
+            &format!("{name}: no se puede crear '{arg}': {reason}"),
+        ))
+    };
+
+    match name {
+        "mkdir" | "touch" => {
+            let folder = name == "mkdir";
+            if args.operands.is_empty() {
+                return failure(
+                    lang,
+                    name,
+                    if folder {
+                        l(
+                            lang,
+                            "name a folder to create",
+                            "indica la carpeta que quieres crear",
+                        )
+                    } else {
+                        l(
+                            lang,
+                            "name a file to create",
+                            "indica el archivo que quieres crear",
+                        )
+                    },
+                );
+            }
+            let mut changes = Vec::new();
+            let mut problems = Vec::new();
+            // Paths this same line creates, so `mkdir a a/b` works.
+            let mut planned: Vec<String> = Vec::new();
+            for arg in &args.operands {
+                let (parent, item) = match place(arg, &planned) {
+                    Ok(found) => found,
+                    Err(reason) => {
+                        problems.push(cannot_create(arg, &reason));
+                        continue;
+                    }
+                };
+                let path = join(&parent, &item);
+                let taken = vfs.lookup(&path).is_some()
+                    || planned.iter().any(|p| name_key(p) == name_key(&path));
+                if taken {
+                    // `touch` of something that exists changes nothing, as in a shell.
+                    if folder {
+                        problems.push(cannot_create(
+                            arg,
+                            &l(lang, "it already exists", "ya existe"),
+                        ));
+                    }
+                    continue;
+                }
+                planned.push(path.clone());
+                changes.push(Change {
+                    command: name,
+                    op: if folder {
+                        FileOp::CreateFolder { parent, name: item }
+                    } else {
+                        FileOp::CreateFile { parent, name: item }
+                    },
+                    done: if folder {
+                        l(
+                            lang,
+                            &format!("created folder {path}"),
+                            &format!("carpeta creada: {path}"),
+                        )
+                    } else {
+                        l(
+                            lang,
+                            &format!("created file {path}"),
+                            &format!("archivo creado: {path}"),
+                        )
+                    },
+                });
+            }
+            Outcome {
+                lines: problems,
+                followup: if changes.is_empty() {
+                    Followup::None
+                } else {
+                    Followup::Change(changes)
+                },
+            }
+        }
+        "mv" => {
+            let Some((dest, sources)) = args.operands.split_last().filter(|(_, s)| !s.is_empty())
+            else {
+                return failure(
+                    lang,
+                    "mv",
+                    l(
+                        lang,
+                        "name what to move and where to",
+                        "indica qué mover y adónde",
+                    ),
+                );
+            };
+            let mut items: Vec<&FsEntry> = Vec::new();
+            for src in sources {
+                match existing(src) {
+                    Ok(entry) if entry.path == "/" => {
+                        return lines(vec![err(l(
+                            lang,
+                            "mv: the top folder cannot be moved",
+                            "mv: la carpeta principal no se puede mover",
+                        ))]);
+                    }
+                    Ok(entry) => {
+                        if !items.iter().any(|i| i.path == entry.path) {
+                            items.push(entry);
+                        }
+                    }
+                    Err(message) => return lines(vec![err(format!("mv: {message}"))]),
+                }
+            }
+            let dest_path = match path_of(dest) {
+                Ok(path) => path,
+                Err(message) => return failure(lang, "mv", message),
+            };
+            let into_itself = |item: &FsEntry| {
+                err(l(
+                    lang,
+                    &format!("mv: cannot move '{}' into itself", item.name()),
+                    &format!("mv: no se puede mover '{}' dentro de sí misma", item.name()),
+                ))
+            };
+            let target = vfs.lookup(&dest_path);
+            let same_item =
+                matches!((target, items.as_slice()), (Some(t), [only]) if t.path == only.path);
+            match target {
+                Some(folder) if folder.folder && !same_item => {
+                    let mut problems = Vec::new();
+                    for item in &items {
+                        if is_within(&folder.path, &item.path) {
+                            problems.push(into_itself(item));
+                        } else if name_key(&parent_of(&item.path)) == name_key(&folder.path) {
+                            problems.push(err(l(
+                                lang,
+                                &format!("mv: '{}' is already in {}", item.name(), folder.path),
+                                &format!("mv: '{}' ya está en {}", item.name(), folder.path),
+                            )));
+                        } else if vfs.lookup(&join(&folder.path, item.name())).is_some() {
+                            problems.push(err(l(
+                                lang,
+                                &format!("mv: {} already exists", join(&folder.path, item.name())),
+                                &format!("mv: {} ya existe", join(&folder.path, item.name())),
+                            )));
+                        }
+                    }
+                    if !problems.is_empty() {
+                        return lines(problems);
+                    }
+                    let done = match items.as_slice() {
+                        [only] => format!("{} → {}", only.path, join(&folder.path, only.name())),
+                        many => l(
+                            lang,
+                            &format!(
+                                "moved {} to {}",
+                                items_phrase(lang, many.len()),
+                                folder.path
+                            ),
+                            &format!(
+                                "{} movidos a {}",
+                                items_phrase(lang, many.len()),
+                                folder.path
+                            ),
+                        ),
+                    };
+                    Outcome {
+                        lines: Vec::new(),
+                        followup: Followup::Change(vec![Change {
+                            command: "mv",
+                            op: FileOp::Move {
+                                paths: items.iter().map(|i| i.path.clone()).collect(),
+                                target: folder.path.clone(),
+                            },
+                            done,
+                        }]),
+                    }
+                }
+                Some(_) if !same_item => lines(vec![err(l(
+                    lang,
+                    &format!("mv: {dest} already exists; nothing was replaced"),
+                    &format!("mv: {dest} ya existe; no se reemplazó nada"),
+                ))]),
+                _ => {
+                    let [item] = items.as_slice() else {
+                        return lines(vec![err(l(
+                            lang,
+                            &format!("mv: {dest} is not a folder"),
+                            &format!("mv: {dest} no es una carpeta"),
+                        ))]);
+                    };
+                    let (parent, new_name) = match place(dest, &[]) {
+                        Ok(found) => found,
+                        Err(reason) => {
+                            return lines(vec![err(format!("mv: {dest}: {reason}"))]);
+                        }
+                    };
+                    if is_within(&parent, &item.path) {
+                        return lines(vec![into_itself(item)]);
+                    }
+                    let mut changes = Vec::new();
+                    let mut at = item.path.clone();
+                    if name_key(&parent) != name_key(&parent_of(&item.path)) {
+                        at = join(&parent, item.name());
+                        changes.push(Change {
+                            command: "mv",
+                            op: FileOp::Move {
+                                paths: vec![item.path.clone()],
+                                target: parent.clone(),
+                            },
+                            done: String::new(),
+                        });
+                    }
+                    if item.name() != new_name {
+                        changes.push(Change {
+                            command: "mv",
+                            op: FileOp::Rename {
+                                path: at,
+                                new_name: new_name.clone(),
+                            },
+                            done: String::new(),
+                        });
+                    }
+                    if let Some(last) = changes.last_mut() {
+                        last.done = format!("{} → {}", item.path, join(&parent, &new_name));
+                    }
+                    Outcome {
+                        lines: Vec::new(),
+                        followup: if changes.is_empty() {
+                            Followup::None
+                        } else {
+                            Followup::Change(changes)
+                        },
+                    }
+                }
+            }
+        }
+        "rm" => {
+            if args.operands.is_empty() {
+                return failure(
+                    lang,
+                    "rm",
+                    l(
+                        lang,
+                        "name what to move to the trash",
+                        "indica qué mover a la papelera",
+                    ),
+                );
+            }
+            let recursive = args.has("recursive");
+            let mut targets: Vec<&FsEntry> = Vec::new();
+            let mut problems = Vec::new();
+            for arg in &args.operands {
+                match existing(arg) {
+                    Ok(entry) if entry.path == "/" => problems.push(err(l(
+                        lang,
+                        "rm: the top folder cannot be removed",
+                        "rm: la carpeta principal no se puede eliminar",
+                    ))),
+                    Ok(entry) if entry.folder && !recursive => problems.push(err(l(
+                        lang,
+                        &format!("rm: cannot remove '{arg}': it is a folder (use rm -r)"),
+                        &format!("rm: no se puede eliminar '{arg}': es una carpeta (usa rm -r)"),
+                    ))),
+                    Ok(entry) => targets.push(entry),
+                    Err(message) => problems.push(err(format!("rm: {message}"))),
+                }
+            }
+            // All or nothing, like the trash itself.
+            if !problems.is_empty() {
+                return lines(problems);
+            }
+            // Something inside another target goes with it.
+            let chosen: Vec<&FsEntry> = targets
+                .iter()
+                .enumerate()
+                .filter(|(i, t)| {
+                    !targets.iter().enumerate().any(|(j, other)| {
+                        (j < *i && other.path == t.path)
+                            || (other.path != t.path
+                                && other.folder
+                                && is_within(&t.path, &other.path))
+                    })
+                })
+                .map(|(_, t)| *t)
+                .collect();
+            let inside: usize = chosen
+                .iter()
+                .filter(|t| t.folder)
+                .map(|t| items_inside(vfs, &t.path))
+                .sum();
+            let any_folder = chosen.iter().any(|t| t.folder);
+            let (question, done) = match chosen.as_slice() {
+                [one] if one.folder && inside == 0 => (
+                    l(
+                        lang,
+                        &format!("Move the empty folder '{}' to the trash? [y/N]", one.name()),
+                        &format!(
+                            "¿Mover la carpeta vacía '{}' a la papelera? [s/N]",
+                            one.name()
+                        ),
+                    ),
+                    l(
+                        lang,
+                        &format!(
+                            "moved '{}' to the trash; to undo, restore it from the Trash",
+                            one.name()
+                        ),
+                        &format!(
+                            "'{}' está en la papelera; para deshacerlo, restáuralo desde la Papelera",
+                            one.name()
+                        ),
+                    ),
+                ),
+                [one] if one.folder => (
+                    l(
+                        lang,
+                        &format!(
+                            "Move '{}' and its {} to the trash? [y/N]",
+                            one.name(),
+                            items_phrase(lang, inside)
+                        ),
+                        &format!(
+                            "¿Mover '{}' y sus {} a la papelera? [s/N]",
+                            one.name(),
+                            items_phrase(lang, inside)
+                        ),
+                    ),
+                    l(
+                        lang,
+                        &format!(
+                            "moved '{}' and its {} to the trash; to undo, restore it from the Trash",
+                            one.name(),
+                            items_phrase(lang, inside)
+                        ),
+                        &format!(
+                            "'{}' y sus {} están en la papelera; para deshacerlo, restáuralo desde la Papelera",
+                            one.name(),
+                            items_phrase(lang, inside)
+                        ),
+                    ),
+                ),
+                [one] => (
+                    String::new(),
+                    l(
+                        lang,
+                        &format!(
+                            "moved '{}' to the trash; to undo, restore it from the Trash",
+                            one.name()
+                        ),
+                        &format!(
+                            "'{}' está en la papelera; para deshacerlo, restáuralo desde la Papelera",
+                            one.name()
+                        ),
+                    ),
+                ),
+                many => (
+                    l(
+                        lang,
+                        &format!(
+                            "Move {} and the {} inside them to the trash? [y/N]",
+                            items_phrase(lang, many.len()),
+                            items_phrase(lang, inside)
+                        ),
+                        &format!(
+                            "¿Mover {} y los {} que contienen a la papelera? [s/N]",
+                            items_phrase(lang, many.len()),
+                            items_phrase(lang, inside)
+                        ),
+                    ),
+                    l(
+                        lang,
+                        &format!(
+                            "moved {} to the trash; to undo, restore them from the Trash",
+                            items_phrase(lang, many.len() + inside)
+                        ),
+                        &format!(
+                            "{} están en la papelera; para deshacerlo, restáuralos desde la Papelera",
+                            items_phrase(lang, many.len() + inside)
+                        ),
+                    ),
+                ),
+            };
+            let changes = vec![Change {
+                command: "rm",
+                op: FileOp::Trash {
+                    paths: chosen.iter().map(|t| t.path.clone()).collect(),
+                },
+                done,
+            }];
+            if any_folder {
+                Outcome {
+                    lines: vec![out(question)],
+                    followup: Followup::Confirm(changes),
+                }
+            } else {
+                Outcome {
+                    lines: Vec::new(),
+                    followup: Followup::Change(changes),
+                }
+            }
+        }
+        "edit" => match args.operands.as_slice() {
+            [] => failure(lang, "edit", l(lang, "name a file", "indica un archivo")),
+            [arg] => match existing(arg) {
+                Ok(entry) if entry.folder => failure(
+                    lang,
+                    "edit",
+                    l(
+                        lang,
+                        &format!("{}: is a folder", entry.name()),
+                        &format!("{}: es una carpeta", entry.name()),
+                    ),
+                ),
+                Ok(entry) => Outcome {
+                    lines: vec![out(l(
+                        lang,
+                        &format!("editing {}", entry.path),
+                        &format!("editando {}", entry.path),
+                    ))],
+                    followup: Followup::Edit {
+                        path: entry.path.clone(),
+                    },
+                },
+                Err(message) => lines(vec![
+                    err(format!("edit: {message}")),
+                    hint(l(
+                        lang,
+                        &format!("create it first: touch {arg}"),
+                        &format!("créalo primero: touch {arg}"),
+                    )),
+                ]),
+            },
+            _ => failure(
+                lang,
+                "edit",
+                l(lang, "edit one file at a time", "edita un archivo cada vez"),
+            ),
+        },
+        _ => lines(Vec::new()),
+    }
+}
+
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
@@ -985,6 +1656,10 @@ fn help_all(lang: Lang) -> Outcome {
     let mut printed = Vec::new();
     for (group, title) in [
         (Group::Files, l(lang, "Files", "Archivos")),
+        (
+            Group::Owner,
+            l(lang, "Owner (after 'login')", "Propietario (tras 'login')"),
+        ),
         (Group::Assistant, l(lang, "Assistant", "Asistente")),
         (Group::Account, l(lang, "Account", "Cuenta")),
         (Group::Look, l(lang, "Look", "Aspecto")),
@@ -1463,5 +2138,363 @@ mod tests {
                 path: "/CV.pdf".into()
             }
         );
+    }
+
+    fn exec_owner(shell: &mut Shell, vfs: &Vfs, line: &str) -> Outcome {
+        let profile = profile();
+        let env = Env {
+            vfs,
+            lang: Lang::En,
+            theme: Theme::Dark,
+            profile: &profile,
+            now: String::new(),
+            viewer: Some("ada"),
+        };
+        run(shell, line, &env)
+    }
+
+    fn changes(o: &Outcome) -> Vec<(FileOp, String)> {
+        match &o.followup {
+            Followup::Change(c) | Followup::Confirm(c) => {
+                c.iter().map(|c| (c.op.clone(), c.done.clone())).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn visitors_are_told_that_changing_files_needs_the_owner() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        for line in [
+            "mkdir demo-dir",
+            "touch a.md",
+            "mv about.md x.md",
+            "rm about.md",
+            "edit about.md",
+        ] {
+            let o = exec(&mut shell, &vfs, line);
+            let command = line.split(' ').next().unwrap_or_default();
+            assert_eq!(
+                texts(&o),
+                [format!(
+                    "{command}: only the owner can change files; try 'login'"
+                )]
+            );
+            assert_eq!(o.followup, Followup::None);
+        }
+    }
+
+    #[test]
+    fn mkdir_creates_folders_in_existing_or_just_planned_parents() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        exec_owner(&mut shell, &vfs, "cd projects");
+        let o = exec_owner(&mut shell, &vfs, "mkdir new new/inner ../top");
+        assert!(texts(&o).is_empty());
+        assert_eq!(
+            changes(&o),
+            [
+                (
+                    FileOp::CreateFolder {
+                        parent: "/projects".into(),
+                        name: "new".into()
+                    },
+                    "created folder /projects/new".into()
+                ),
+                (
+                    FileOp::CreateFolder {
+                        parent: "/projects/new".into(),
+                        name: "inner".into()
+                    },
+                    "created folder /projects/new/inner".into()
+                ),
+                (
+                    FileOp::CreateFolder {
+                        parent: "/".into(),
+                        name: "top".into()
+                    },
+                    "created folder /top".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn mkdir_refuses_existing_names_missing_parents_and_bad_names() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        let o = exec_owner(&mut shell, &vfs, "mkdir PROJECTS nope/x about.md/x");
+        assert_eq!(
+            texts(&o),
+            [
+                "mkdir: cannot create 'PROJECTS': it already exists",
+                "mkdir: cannot create 'nope/x': there is no folder /nope",
+                "mkdir: cannot create 'about.md/x': /about.md is a file",
+            ]
+        );
+        assert_eq!(o.followup, Followup::None);
+        assert_eq!(
+            texts(&exec_owner(&mut shell, &vfs, "mkdir")),
+            ["mkdir: name a folder to create", "try 'help mkdir'"]
+        );
+    }
+
+    #[test]
+    fn touch_creates_missing_files_and_leaves_existing_ones() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        let o = exec_owner(&mut shell, &vfs, "touch readme.md 'my notes/new file.md'");
+        assert!(texts(&o).is_empty());
+        assert_eq!(
+            changes(&o),
+            [(
+                FileOp::CreateFile {
+                    parent: "/my notes".into(),
+                    name: "new file.md".into()
+                },
+                "created file /my notes/new file.md".into()
+            )]
+        );
+        assert_eq!(
+            exec_owner(&mut shell, &vfs, "touch about.md").followup,
+            Followup::None
+        );
+    }
+
+    #[test]
+    fn mv_renames_in_place_moves_into_folders_or_does_both() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        assert_eq!(
+            changes(&exec_owner(&mut shell, &vfs, "mv about.md bio.md")),
+            [(
+                FileOp::Rename {
+                    path: "/about.md".into(),
+                    new_name: "bio.md".into()
+                },
+                "/about.md → /bio.md".into()
+            )]
+        );
+        assert_eq!(
+            changes(&exec_owner(
+                &mut shell,
+                &vfs,
+                "mv about.md README.md projects"
+            )),
+            [(
+                FileOp::Move {
+                    paths: vec!["/about.md".into(), "/README.md".into()],
+                    target: "/projects".into()
+                },
+                "moved 2 items to /projects".into()
+            )]
+        );
+        assert_eq!(
+            changes(&exec_owner(
+                &mut shell,
+                &vfs,
+                "mv about.md 'my notes/bio.md'"
+            )),
+            [
+                (
+                    FileOp::Move {
+                        paths: vec!["/about.md".into()],
+                        target: "/my notes".into()
+                    },
+                    String::new()
+                ),
+                (
+                    FileOp::Rename {
+                        path: "/my notes/about.md".into(),
+                        new_name: "bio.md".into()
+                    },
+                    "/about.md → /my notes/bio.md".into()
+                ),
+            ]
+        );
+        // Only the case changes: the item is renamed, not moved into itself.
+        assert_eq!(
+            changes(&exec_owner(&mut shell, &vfs, "mv projects Projects")),
+            [(
+                FileOp::Rename {
+                    path: "/projects".into(),
+                    new_name: "Projects".into()
+                },
+                "/projects → /Projects".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn mv_refuses_overwrites_moves_into_itself_and_missing_sources() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        let cases = [
+            (
+                "mv about.md README.md",
+                "mv: README.md already exists; nothing was replaced",
+            ),
+            (
+                "mv projects projects/tinykv",
+                "mv: cannot move 'projects' into itself",
+            ),
+            (
+                "mv projects projects/tinykv/deeper",
+                "mv: cannot move 'projects' into itself",
+            ),
+            ("mv nope.md x.md", "mv: nope.md: no such file or folder"),
+            (
+                "mv projects/readme.md projects",
+                "mv: 'readme.md' is already in /projects",
+            ),
+            (
+                "mv about.md README.md missing",
+                "mv: missing is not a folder",
+            ),
+        ];
+        for (line, expected) in cases {
+            let o = exec_owner(&mut shell, &vfs, line);
+            assert_eq!(texts(&o), [expected], "{line}");
+            assert_eq!(o.followup, Followup::None, "{line}");
+        }
+        assert_eq!(
+            texts(&exec_owner(&mut shell, &vfs, "mv about.md")),
+            ["mv: name what to move and where to", "try 'help mv'"]
+        );
+    }
+
+    #[test]
+    fn rm_trashes_files_at_once_and_refuses_folders_without_r() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        let o = exec_owner(&mut shell, &vfs, "rm about.md");
+        assert_eq!(
+            changes(&o),
+            [(
+                FileOp::Trash {
+                    paths: vec!["/about.md".into()]
+                },
+                "moved 'about.md' to the trash; to undo, restore it from the Trash".into()
+            )]
+        );
+        assert!(matches!(o.followup, Followup::Change(_)));
+        let o = exec_owner(&mut shell, &vfs, "rm about.md projects");
+        assert_eq!(
+            texts(&o),
+            ["rm: cannot remove 'projects': it is a folder (use rm -r)"]
+        );
+        assert_eq!(
+            o.followup,
+            Followup::None,
+            "nothing is trashed when one item is refused"
+        );
+        assert_eq!(
+            texts(&exec_owner(&mut shell, &vfs, "rm /")),
+            ["rm: the top folder cannot be removed"]
+        );
+    }
+
+    #[test]
+    fn rm_r_asks_with_the_number_of_items_before_trashing_a_folder() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        let o = exec_owner(&mut shell, &vfs, "rm -r projects");
+        assert_eq!(
+            texts(&o),
+            ["Move 'projects' and its 3 items to the trash? [y/N]"]
+        );
+        let Followup::Confirm(asked) = &o.followup else {
+            panic!("rm -r must ask first: {:?}", o.followup);
+        };
+        assert_eq!(
+            asked[0].op,
+            FileOp::Trash {
+                paths: vec!["/projects".into()]
+            }
+        );
+        assert_eq!(
+            asked[0].done,
+            "moved 'projects' and its 3 items to the trash; to undo, restore it from the Trash"
+        );
+        // Something inside another target goes with it and is not counted twice.
+        let o = exec_owner(
+            &mut shell,
+            &vfs,
+            "rm -R projects/tinykv projects 'my notes'",
+        );
+        assert_eq!(
+            texts(&o),
+            ["Move 2 items and the 4 items inside them to the trash? [y/N]"]
+        );
+        assert_eq!(
+            changes(&o)[0].0,
+            FileOp::Trash {
+                paths: vec!["/projects".into(), "/my notes".into()]
+            }
+        );
+        let empty = Vfs::new(FsSnapshot {
+            entries: vec![
+                FsEntry {
+                    path: "/".into(),
+                    folder: true,
+                    size: 0,
+                    modified: String::new(),
+                },
+                FsEntry {
+                    path: "/old".into(),
+                    folder: true,
+                    size: 0,
+                    modified: String::new(),
+                },
+            ],
+        });
+        assert_eq!(
+            texts(&exec_owner(&mut shell, &empty, "rm -r old")),
+            ["Move the empty folder 'old' to the trash? [y/N]"]
+        );
+        assert!(is_yes("y") && is_yes(" YES ") && is_yes("sí"));
+        assert!(!is_yes("") && !is_yes("n") && !is_yes("whatever"));
+    }
+
+    #[test]
+    fn edit_opens_files_and_explains_folders_and_missing_ones() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        let o = exec_owner(&mut shell, &vfs, "edit projects/tinykv/DESIGN.md");
+        assert_eq!(
+            o.followup,
+            Followup::Edit {
+                path: "/projects/tinykv/design.md".into()
+            }
+        );
+        assert_eq!(texts(&o), ["editing /projects/tinykv/design.md"]);
+        assert_eq!(
+            texts(&exec_owner(&mut shell, &vfs, "edit projects")),
+            ["edit: projects: is a folder", "try 'help edit'"]
+        );
+        assert_eq!(
+            texts(&exec_owner(&mut shell, &vfs, "edit new.md")),
+            [
+                "edit: new.md: no such file or folder",
+                "create it first: touch new.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_shell_moves_up_when_its_folder_is_gone() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        exec_owner(&mut shell, &vfs, "cd projects/tinykv");
+        let after = Vfs::new(FsSnapshot {
+            entries: fixture()
+                .all()
+                .filter(|e| !e.path.starts_with("/projects/tinykv"))
+                .cloned()
+                .collect(),
+        });
+        shell.settle(&after);
+        assert_eq!(shell.cwd, "/projects");
     }
 }

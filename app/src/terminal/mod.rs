@@ -12,7 +12,7 @@ use crate::core::error::AppError;
 use crate::core::i18n::Prefs;
 use crate::core::site::TenantProfile;
 use crate::desktop::{Desk, Win};
-use commands::{Env, Followup, Line, LineKind, Shell};
+use commands::{Change, Env, FileOp, Followup, Line, LineKind, Shell};
 use fs::{FsSnapshot, Vfs};
 
 /// Every folder and file of the current tenant, for the terminal.
@@ -79,6 +79,22 @@ enum Mode {
     },
     /// Lines go to the assistant until `exit`.
     Chat,
+    /// A `[y/N]` question was asked; "yes" makes these changes.
+    Confirm(Vec<Change>),
+}
+
+/// Makes one change through the explorer's own server functions (same rules, same errors).
+async fn apply(op: FileOp) -> Result<(), AppError> {
+    use crate::explorer::edit;
+    match op {
+        FileOp::CreateFolder { parent, name } => edit::create_folder(parent, name).await.map(drop),
+        FileOp::CreateFile { parent, name } => edit::create_file(parent, name, String::new())
+            .await
+            .map(drop),
+        FileOp::Rename { path, new_name } => edit::rename_node(path, new_name).await.map(drop),
+        FileOp::Move { paths, target } => edit::move_nodes(paths, target).await.map(drop),
+        FileOp::Trash { paths } => edit::delete_nodes(paths).await.map(drop),
+    }
 }
 
 fn reload_page() {
@@ -144,6 +160,7 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
     });
 
     let prompt = move || match mode.get() {
+        Mode::Confirm(_) => "[y/N]".to_string(),
         Mode::Password { .. } => "Password:".to_string(),
         Mode::Chat => "ai>".to_string(),
         Mode::Shell => {
@@ -159,6 +176,41 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
     };
 
     let say = move |kind: LineKind, text: String| print(vec![Line { kind, text }]);
+    // Makes the changes in order, stopping at the first refusal; then the file snapshot is
+    // reloaded and every window that shows files is told.
+    let change = move |changes: Vec<Change>| {
+        leptos::task::spawn_local(async move {
+            let mut changed = false;
+            for step in changes {
+                match apply(step.op).await {
+                    Ok(()) => {
+                        changed = true;
+                        if !step.done.is_empty() {
+                            say(LineKind::Out, step.done);
+                        }
+                    }
+                    Err(e) => {
+                        say(LineKind::Err, format!("{}: {e}", step.command));
+                        break;
+                    }
+                }
+            }
+            if !changed {
+                return;
+            }
+            desk.files_changed();
+            match terminal_snapshot().await {
+                Ok(snapshot) => {
+                    let fresh = Vfs::new(snapshot);
+                    shell.update_value(|s| s.settle(&fresh));
+                    vfs.set_value(Some(fresh));
+                    cwd.set(shell.with_value(|s| s.cwd.clone()));
+                }
+                Err(e) => say(LineKind::Err, e.to_string()),
+            }
+        });
+    };
+
     let ask = move |question: String| {
         let stop = crate::chat::client::Stopper::new();
         stopper.set_value(Some(stop.clone()));
@@ -262,6 +314,22 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
                 });
                 return;
             }
+            Mode::Confirm(changes) => {
+                mode.set(Mode::Shell);
+                say(LineKind::Hint, format!("[y/N] {line}"));
+                if commands::is_yes(&line) {
+                    change(changes);
+                } else {
+                    say(
+                        LineKind::Out,
+                        match prefs.lang.get_untracked() {
+                            crate::core::i18n::Lang::En => "Nothing was changed.".into(),
+                            crate::core::i18n::Lang::Es => "No se cambió nada.".into(),
+                        },
+                    );
+                }
+                return;
+            }
             Mode::Chat => {
                 say(LineKind::Hint, format!("ai> {line}"));
                 let question = line.trim().to_string();
@@ -332,6 +400,9 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
             Followup::PasswordPrompt { username: who } => {
                 mode.set(Mode::Password { username: who })
             }
+            Followup::Change(changes) => change(changes),
+            Followup::Confirm(changes) => mode.set(Mode::Confirm(changes)),
+            Followup::Edit { path } => desk.open_editor(path),
             Followup::Logout => {
                 leptos::task::spawn_local(async move {
                     match crate::auth::logout().await {
