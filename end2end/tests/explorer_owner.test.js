@@ -64,6 +64,18 @@ test('the owner creates, renames, moves, uploads, deletes and restores, and a vi
   await explorer.getByRole('link', { name: 'keynote.md' }).waitFor();
   await gone(explorer.getByRole('link', { name: 'slides.md' }));
 
+  // Edit it from the context menu and save with Ctrl+S.
+  await explorer.getByRole('link', { name: 'keynote.md' }).click({ button: 'right' });
+  await explorer.getByRole('menu', { name: 'Actions' }).getByRole('menuitem', { name: 'Edit' }).click();
+  const editor = page.getByRole('dialog', { name: 'Editor — keynote.md' });
+  const source = editor.getByRole('textbox', { name: 'Markdown source' });
+  await editor.getByRole('status').getByText('Saved.').waitFor();
+  await source.fill('# Keynote\n\nWhat I will say.');
+  await source.press('Control+s');
+  await editor.getByRole('status').getByText('Saved.').waitFor();
+  await editor.getByRole('button', { name: /Close/ }).click();
+  await gone(editor);
+
   // Drag the file onto the folder: it leaves the top folder and is inside `talks`.
   await explorer.getByRole('link', { name: 'keynote.md' }).dragTo(explorer.getByRole('link', { name: 'talks' }));
   await gone(explorer.getByRole('link', { name: 'keynote.md' }));
@@ -105,6 +117,8 @@ test('the owner creates, renames, moves, uploads, deletes and restores, and a vi
   const image = await vpage.request.get(ctx.server.url('demo', '/raw/talks/dot.png'));
   assert.equal(image.status(), 200);
   assert.equal(image.headers()['content-type'], 'image/png');
+  const keynote = await vpage.request.post(ctx.server.url('demo', '/api/open_path'), { form: { path: '/talks/keynote.md' } });
+  assert.match(JSON.stringify(await keynote.json()), /What I will say\./);
   const root = await vpage.request.post(ctx.server.url('demo', '/api/open_path'), { form: { path: '/' } });
   const names = (await root.json()).Folder.entries.map((e) => e.name);
   assert.ok(names.includes('talks'));

@@ -84,3 +84,36 @@ test('the /login page works without JavaScript and explains a wrong password', a
   assert.equal(session.sameSite, 'Lax');
   await context.close();
 });
+
+test('a visitor writes from the terminal\'s contact command, and the owner reads it in the inbox', async () => {
+  const visitor = await ctx.browser.newContext();
+  const vpage = await visitor.newPage();
+  await vpage.goto(ctx.server.url('demo'));
+  await hydrated(vpage);
+  await vpage.keyboard.press('Control+Alt+T');
+  const input = vpage.getByRole('dialog', { name: 'Terminal' }).getByRole('textbox', { name: 'Terminal input' });
+  await input.fill('contact');
+  await input.press('Enter');
+  const form = vpage.getByRole('dialog', { name: 'Contact' });
+  await form.getByLabel('Your name').fill('Grace');
+  await form.getByLabel('Your email').fill('grace@example.com');
+  await form.getByLabel('Message').fill('Would you speak at our <b>meetup</b>?');
+  await form.getByRole('button', { name: 'Send' }).click();
+  await form.getByRole('status').getByText('Sent.').waitFor();
+  assert.equal(await form.getByLabel('Message').inputValue(), '');
+  await visitor.close();
+
+  const owner = await ctx.browser.newContext();
+  const page = await owner.newPage();
+  await logIn(page);
+  const inbox = await openFromMenu(page, 'Contact');
+  const message = inbox.locator('.messages li').filter({ hasText: 'Grace' });
+  // Shown as text, exactly as written.
+  await message.getByText('Would you speak at our <b>meetup</b>?').waitFor();
+  assert.equal(await message.locator('b').count(), 0);
+  assert.match(await message.getAttribute('class'), /unread/);
+  await message.getByRole('button', { name: 'Mark as read' }).click();
+  await message.getByRole('button', { name: 'Mark as unread' }).waitFor();
+  assert.doesNotMatch(await message.getAttribute('class'), /unread/);
+  await owner.close();
+});

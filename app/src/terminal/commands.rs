@@ -57,6 +57,8 @@ pub enum Followup {
     Edit {
         path: String,
     },
+    /// Open the contact window (a form for visitors, the inbox for the owner).
+    Contact,
 }
 
 /// A change to the owner's files, made through the same server functions as the explorer.
@@ -352,6 +354,15 @@ const COMMANDS: &[CommandSpec] = &[
         summary: ("open the owner's CV", "abre el CV de la persona"),
         example: "cv",
         group: Group::Files,
+    },
+    CommandSpec {
+        name: "contact",
+        aliases: &["mail"],
+        flags: &[],
+        usage: "contact",
+        summary: ("write to the owner", "escribe a la persona"),
+        example: "contact",
+        group: Group::Other,
     },
     CommandSpec {
         name: "ai",
@@ -963,6 +974,14 @@ pub fn run(shell: &mut Shell, line: &str, env: &Env) -> Outcome {
                 ))]),
             }
         }
+        "contact" => Outcome {
+            lines: vec![out(l(
+                lang,
+                "opening the contact window",
+                "abriendo la ventana de contacto",
+            ))],
+            followup: Followup::Contact,
+        },
         "theme" => {
             let ops: Vec<&str> = args.operands.iter().map(String::as_str).collect();
             match ops.as_slice() {
@@ -2052,7 +2071,7 @@ mod tests {
         assert_eq!(c.input, "cat about.md ");
         assert_eq!(
             complete(&shell, &vfs, "c").candidates,
-            ["cat", "cd", "clear", "cls", "cv"]
+            ["cat", "cd", "clear", "cls", "contact", "cv"]
         );
     }
 
@@ -2109,6 +2128,16 @@ mod tests {
             run(&mut shell, "login", &env).lines[0].text,
             "already logged in as ada"
         );
+    }
+
+    #[test]
+    fn contact_and_its_alias_open_the_contact_window() {
+        let vfs = fixture();
+        let mut shell = Shell::default();
+        let o = exec(&mut shell, &vfs, "contact");
+        assert_eq!(o.followup, Followup::Contact);
+        assert_eq!(texts(&o), ["opening the contact window"]);
+        assert_eq!(exec(&mut shell, &vfs, "mail").followup, Followup::Contact);
     }
 
     #[test]
@@ -2280,15 +2309,20 @@ mod tests {
             changes(&exec_owner(
                 &mut shell,
                 &vfs,
-                "mv about.md README.md projects"
+                "mv about.md README.md 'my notes'"
             )),
             [(
                 FileOp::Move {
                     paths: vec!["/about.md".into(), "/README.md".into()],
-                    target: "/projects".into()
+                    target: "/my notes".into()
                 },
-                "moved 2 items to /projects".into()
+                "moved 2 items to /my notes".into()
             )]
+        );
+        // projects/readme.md takes the name, whatever its case.
+        assert_eq!(
+            texts(&exec_owner(&mut shell, &vfs, "mv README.md projects")),
+            ["mv: /projects/README.md already exists"]
         );
         assert_eq!(
             changes(&exec_owner(

@@ -403,6 +403,7 @@ pub fn TerminalWindow(win: Win, profile: TenantProfile) -> impl IntoView {
             Followup::Change(changes) => change(changes),
             Followup::Confirm(changes) => mode.set(Mode::Confirm(changes)),
             Followup::Edit { path } => desk.open_editor(path),
+            Followup::Contact => desk.open_single(crate::desktop::WinKind::Contact),
             Followup::Logout => {
                 leptos::task::spawn_local(async move {
                     match crate::auth::logout().await {
