@@ -1607,7 +1607,8 @@ async fn authorization_matrix_refuses_visitors_strangers_foreign_origins_and_rep
 
     // Every owner-only function, aimed at ana's items; `names_victim` is false where the call
     // names nothing of ana's (then bob, on his own host, acts on his own data).
-    let cases: Vec<(&str, Vec<(&str, &str)>, bool)> = vec![
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, bool);
+    let cases: Vec<Case> = vec![
         (
             "create_folder",
             vec![("parent", "/ana-folder"), ("name", "x")],
