@@ -25,10 +25,11 @@ async function logIn(page) {
 }
 
 /// Opens a file's viewer from its address, then its editor with the viewer's Edit button.
-async function openEditor(page, name) {
-  await page.goto(ctx.server.url('demo', `/files/${name}`));
+async function openEditor(page, path) {
+  const name = path.split('/').pop();
+  await page.goto(ctx.server.url('demo', `/files/${path}`));
   await hydrated(page);
-  const viewer = page.getByRole('dialog', { name });
+  const viewer = page.getByRole('dialog', { name, exact: true });
   await viewer.getByRole('button', { name: 'Edit' }).click();
   const editor = page.getByRole('dialog', { name: `Editor — ${name}` });
   const source = editor.getByRole('textbox', { name: 'Markdown source' });
@@ -77,9 +78,9 @@ test('"Load theirs" asks before replacing unsaved text, and closing an editor wi
   const owner = await ctx.browser.newContext();
   const first = await owner.newPage();
   await logIn(first);
-  const a = await openEditor(first, 'notes.txt');
+  const a = await openEditor(first, 'blog/notes.txt');
   const second = await owner.newPage();
-  const b = await openEditor(second, 'notes.txt');
+  const b = await openEditor(second, 'blog/notes.txt');
   await a.source.fill('Their new notes.');
   await a.source.press('Control+s');
   await a.editor.getByRole('status').getByText('Saved.').waitFor();

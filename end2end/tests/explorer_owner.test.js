@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withServerAndBrowser, hydrated } from './harness.js';
+import { withServerAndBrowser, hydrated, postForm, getFromPage } from './harness.js';
 
 const PASSWORD = 'demo owner passphrase';
 const ctx = withServerAndBrowser({ DEMO_PASSWORD: PASSWORD });
@@ -80,7 +80,7 @@ test('the owner creates, renames, moves, uploads, deletes and restores, and a vi
   await explorer.getByRole('link', { name: 'keynote.md' }).dragTo(explorer.getByRole('link', { name: 'talks' }));
   await gone(explorer.getByRole('link', { name: 'keynote.md' }));
   await explorer.getByRole('link', { name: 'talks' }).dblclick();
-  await explorer.getByRole('button', { name: 'talks' }).waitFor();
+  await explorer.getByRole('navigation', { name: 'Path' }).getByRole('button', { name: 'talks' }).waitFor();
   await explorer.getByRole('link', { name: 'keynote.md' }).waitFor();
 
   // Upload an image into the folder through the picker.
@@ -114,13 +114,13 @@ test('the owner creates, renames, moves, uploads, deletes and restores, and a vi
   }
   assert.equal(await vexplorer.getByLabel('Choose files to upload').count(), 0);
   assert.equal(await vexplorer.getByRole('button', { name: /More actions/ }).count(), 0);
-  const image = await vpage.request.get(ctx.server.url('demo', '/raw/talks/dot.png'));
-  assert.equal(image.status(), 200);
-  assert.equal(image.headers()['content-type'], 'image/png');
-  const keynote = await vpage.request.post(ctx.server.url('demo', '/api/open_path'), { form: { path: '/talks/keynote.md' } });
-  assert.match(JSON.stringify(await keynote.json()), /What I will say\./);
-  const root = await vpage.request.post(ctx.server.url('demo', '/api/open_path'), { form: { path: '/' } });
-  const names = (await root.json()).Folder.entries.map((e) => e.name);
+  const image = await getFromPage(vpage, '/raw/talks/dot.png');
+  assert.equal(image.status, 200);
+  assert.equal(image.contentType, 'image/png');
+  const keynote = await postForm(vpage, '/api/open_path', { path: '/talks/keynote.md' });
+  assert.match(keynote.text, /What I will say\./);
+  const root = await postForm(vpage, '/api/open_path', { path: '/' });
+  const names = root.json.Folder.entries.map((e) => e.name);
   assert.ok(names.includes('talks'));
   assert.ok(!names.includes('keynote.md') && !names.includes('slides.md'));
   await visitor.close();
@@ -140,8 +140,8 @@ test('a duplicate name is refused with the clash named, and nothing changes', as
   await rename.press('Escape');
   await explorer.getByRole('link', { name: 'about.md' }).waitFor();
   assert.equal(await explorer.getByRole('link', { name: 'README.md' }).count(), 1);
-  const root = await page.request.post(ctx.server.url('demo', '/api/open_path'), { form: { path: '/' } });
-  const names = (await root.json()).Folder.entries.map((e) => e.name);
+  const root = await postForm(page, '/api/open_path', { path: '/' });
+  const names = root.json.Folder.entries.map((e) => e.name);
   assert.ok(names.includes('about.md'));
   await context.close();
 });

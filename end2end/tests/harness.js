@@ -111,3 +111,23 @@ export function withServerAndBrowser(env = {}) {
   });
   return ctx;
 }
+
+/// POSTs a form from inside the page (its host, cookies and Origin), as the app's own calls do.
+/// Node's resolver does not know `*.localhost`, so requests go through the browser.
+export async function postForm(page, path, fields = {}) {
+  return page.evaluate(async ({ path, fields }) => {
+    const res = await fetch(path, { method: 'POST', body: new URLSearchParams(fields) });
+    const text = await res.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: res.status, json, text };
+  }, { path, fields });
+}
+
+/// GETs an address of the page's own host from inside the page.
+export async function getFromPage(page, path) {
+  return page.evaluate(async (path) => {
+    const res = await fetch(path);
+    return { status: res.status, contentType: res.headers.get('content-type') };
+  }, path);
+}

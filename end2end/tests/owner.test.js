@@ -70,11 +70,11 @@ test('the /login page works without JavaScript and explains a wrong password', a
   const page = await context.newPage();
   await page.goto(ctx.server.url('demo', '/login'));
   await page.getByLabel('Password').fill('not the password');
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('form').getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL(/\/login\?error=wrong$/);
   await page.getByRole('alert').getByText('The username or password is not right.').waitFor();
   await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('form').getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL(ctx.server.url('demo'));
   await page.getByRole('button', { name: 'Owner mode' }).waitFor();
   const cookies = await context.cookies();
@@ -114,6 +114,65 @@ test('a visitor writes from the terminal\'s contact command, and the owner reads
   assert.match(await message.getAttribute('class'), /unread/);
   await message.getByRole('button', { name: 'Mark as read' }).click();
   await message.getByRole('button', { name: 'Mark as unread' }).waitFor();
-  assert.doesNotMatch(await message.getAttribute('class'), /unread/);
+  assert.doesNotMatch((await message.getAttribute('class')) ?? '', /unread/);
   await owner.close();
 });
+
+test('the owner writes a second personality, previews it without using a question, and activates it for visitors', async () => {
+  const owner = await ctx.browser.newContext();
+  const page = await owner.newPage();
+  await logIn(page);
+  const window = await openFromMenu(page, 'Personality');
+  await window.getByRole('button', { name: 'New personality' }).click();
+  await window.getByLabel('Name', { exact: true }).fill('Captain');
+  await window.getByLabel('Greeting').fill('Ahoy! Ask me about {{owner_name}}.');
+  await window.getByRole('button', { name: 'Save' }).click();
+  // Refused with the field named as the form labels it, and nothing typed is lost.
+  await window.getByRole('alert').getByText("Instructions (system prompt): This can't be empty.").waitFor();
+  assert.equal(await window.getByLabel('Name', { exact: true }).inputValue(), 'Captain');
+  await window.getByLabel('Instructions (system prompt)').fill('You speak like a ship captain about {{owner_name}}.');
+  await window.getByLabel('Instructions (system prompt)').press('Control+s');
+  await window.getByRole('status').getByText('Saved.').waitFor();
+  await window.locator('.personality-list').getByRole('button', { name: 'Captain' }).waitFor();
+
+  // The preview speaks as the new personality, placeholders filled, and asks without a quota.
+  await window.getByRole('button', { name: 'preview' }).click();
+  const preview = window.locator('.preview');
+  await preview.getByText('Ahoy! Ask me about Ada Demo.').waitFor();
+  await preview.locator('.chat-name').getByText('Captain').waitFor();
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/chat'));
+  await preview.getByRole('textbox').fill('Where does she work?');
+  await preview.getByRole('textbox').press('Enter');
+  const res = await answered;
+  assert.equal(res.status(), 200);
+  await preview.locator('.answer').first().waitFor();
+
+  // Visitors still meet the old one until the owner switches.
+  const visitor = await ctx.browser.newContext();
+  const vpage = await visitor.newPage();
+  const visitorChat = async () => {
+    await vpage.goto(ctx.server.url('demo'));
+    await hydrated(vpage);
+    await vpage.locator('.icons').getByRole('button', { name: 'Assistant' }).click();
+    return vpage.getByRole('dialog', { name: 'Assistant' });
+  };
+  let chat = await visitorChat();
+  await chat.getByText('Hi! Ask me anything about Ada Demo.').waitFor();
+
+  await window.locator('.personality-list li', { hasText: 'Captain' }).getByRole('radio').check();
+  await waitForActive(page, 'Captain');
+  chat = await visitorChat();
+  await chat.getByText('Ahoy! Ask me about Ada Demo.').waitFor();
+  await owner.close();
+  await visitor.close();
+});
+
+/// Waits until the server reports `name` as the active personality.
+async function waitForActive(page, name) {
+  for (let i = 0; i < 50; i++) {
+    const list = await page.evaluate(async () => (await fetch('/api/list_personalities', { method: 'POST' })).json());
+    if (list.some((p) => p.active && p.name === name)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} never became the active personality`);
+}

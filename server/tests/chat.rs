@@ -842,4 +842,29 @@ async fn an_owner_previews_an_inactive_personality(backend: Backend) {
     }
     // The previews did not touch the visitors' quota from that address.
     assert_eq!(ask_from(&app, &visitor, "Hi").await.status, StatusCode::OK);
+
+    // The preview's greeting is the previewed personality's, for the owner only.
+    let id = id.to_string();
+    let intro = app
+        .server_fn_with(HOST, "chat_intro", &[("personality", &id)], &ana)
+        .await;
+    assert_eq!(intro.status, StatusCode::OK, "{}", intro.body);
+    assert_eq!(intro.json()["greeting"], "Hola, soy el asistente de ana.");
+    assert_eq!(intro.json()["name"], "Formal");
+    let visitor_intro = app
+        .server_fn(HOST, "chat_intro", &[("personality", &id)])
+        .await;
+    assert_eq!(visitor_intro.status, StatusCode::UNAUTHORIZED);
+    // Another owner naming ana's personality on their own host finds nothing.
+    app.tenant("bob").await;
+    let bob = app.owner_cookie("bob").await;
+    let foreign = app
+        .server_fn_with(
+            "bob.localhost:3000",
+            "chat_intro",
+            &[("personality", &id)],
+            &bob,
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}", foreign.body);
 }

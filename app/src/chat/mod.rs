@@ -35,8 +35,12 @@ pub struct AssistantIntro {
 }
 
 #[server(prefix = "/api", endpoint = "chat_intro")]
-pub async fn chat_intro() -> Result<AssistantIntro, AppError> {
-    ssr::chat_intro_for_request().await
+pub async fn chat_intro(
+    /// Owner-only: the (possibly inactive) personality a preview speaks as.
+    #[server(default)]
+    personality: Option<i64>,
+) -> Result<AssistantIntro, AppError> {
+    ssr::chat_intro_for_request(personality).await
 }
 
 /// `HH:MM` in the browser's time zone for an ISO-8601 instant (the server's text otherwise).
@@ -75,7 +79,7 @@ struct Bubble {
 #[component]
 pub fn ChatWindow(#[prop(optional)] personality: Option<i64>) -> impl IntoView {
     let prefs = Prefs::expect();
-    let intro = LocalResource::new(chat_intro);
+    let intro = LocalResource::new(move || chat_intro(personality));
     let bubbles = RwSignal::new(Vec::<Bubble>::new());
     let draft = RwSignal::new(String::new());
     let busy = RwSignal::new(false);

@@ -364,7 +364,7 @@ pub async fn chat_handler(State(state): State<AppState>, req: Request) -> Respon
 }
 
 /// What the chat window shows before the first question.
-pub async fn chat_intro_for_request() -> Result<AssistantIntro, AppError> {
+pub async fn chat_intro_for_request(preview: Option<i64>) -> Result<AssistantIntro, AppError> {
     let state = crate::server::app_state()?;
     let RequestSite::Tenant(tenant) = crate::core::site::ssr::request_site()? else {
         return Err(AppError::NotFound(
@@ -374,9 +374,18 @@ pub async fn chat_intro_for_request() -> Result<AssistantIntro, AppError> {
     let owner = crate::auth::ssr::current_session().is_some_and(|s| s.tenant == tenant.id);
     let parts = crate::server::request_parts()?;
     let lang = lang_of(&parts.headers, &tenant);
-    let personality = load_personality(&state, tenant.id, None)
-        .await?
-        .unwrap_or_else(|| fallback_personality(lang));
+    if preview.is_some() && !owner {
+        return Err(AppError::Unauthorized(
+            "Only the owner can preview personalities.".into(),
+        ));
+    }
+    let personality = match load_personality(&state, tenant.id, preview).await? {
+        Some(p) => p,
+        None if preview.is_some() => {
+            return Err(AppError::NotFound("There is no such personality.".into()));
+        }
+        None => fallback_personality(lang),
+    };
     let profile = load_profile(&state, tenant.id).await?;
     let fill = filler(&profile);
     Ok(AssistantIntro {

@@ -700,10 +700,15 @@ fn EntryItem(ex: Explorer, entry: Entry) -> impl IntoView {
 
     view! {
         <li class="entry-row" class:selected=selected class:cut=is_cut class:drop-target=is_drop_target>
-            {move || if renaming() {
-                view! { <RenameField ex entry=entry.get_value() glyph/> }.into_any()
-            } else {
-                let e = entry.get_value();
+            {move || {
+                // A rename re-keys the listing: this row may already be gone when the
+                // renaming signal changes, so it renders nothing rather than read its entry.
+                let Some(e) = entry.try_get_value() else {
+                    return ().into_any();
+                };
+                if renaming() {
+                    return view! { <RenameField ex entry=e glyph/> }.into_any();
+                }
                 view! {
                     <a class="entry" href=href.clone() data-kind=kind.clone() data-path=e.path.clone()
                         draggable=ex.owner.then_some("true")
@@ -721,7 +726,7 @@ fn EntryItem(ex: Explorer, entry: Entry) -> impl IntoView {
             }}
             {ex.owner.then(|| view! {
                 <button type="button" class="entry-more" tabindex="-1"
-                    aria-label=move || format!("{} — {}", prefs.t(Msg::MoreActions), entry.with_value(|e| e.name.clone()))
+                    aria-label=move || format!("{} — {}", prefs.t(Msg::MoreActions), entry.try_with_value(|e| e.name.clone()).unwrap_or_default())
                     on:click=on_more>"⋯"</button>
             })}
         </li>
@@ -760,12 +765,31 @@ fn RenameField(ex: Explorer, entry: Entry, glyph: &'static str) -> impl IntoView
                     // The listing's shortcuts (Delete, Ctrl+A…) and the window's Escape stay out of typing.
                     ev.stop_propagation();
                 }
-                on:blur=move |_| ex.commit_rename()/>
+                on:blur=move |_| commit_on_blur(ex)/>
             {move || ex.rename_error.get().map(|message| view! {
                 <span class="field-error" role="alert">{message}</span>
             })}
         </div>
     }
+}
+
+/// Leaving the field commits the name, unless the field was only re-created: a reload of the
+/// listing (another window changed files) replaces the row, and the new field takes the focus.
+fn commit_on_blur(ex: Explorer) {
+    #[cfg(feature = "hydrate")]
+    set_timeout(
+        move || {
+            let refocused = document()
+                .active_element()
+                .is_some_and(|el| el.class_name().split(' ').any(|c| c == "rename"));
+            if !refocused {
+                ex.commit_rename();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+    #[cfg(not(feature = "hydrate"))]
+    ex.commit_rename();
 }
 
 #[component]

@@ -109,6 +109,34 @@ fn matches(memory: &MemoryItem, query: &str) -> bool {
         || memory.keywords.iter().any(|k| k.contains(&q))
 }
 
+/// An error for the status line; a field's problem is named by the label the owner sees.
+fn explain(prefs: Prefs, err: &AppError) -> String {
+    match err {
+        AppError::InvalidFields(fields) => fields
+            .iter()
+            .map(|f| {
+                let label = match f.field.as_str() {
+                    "title" => Some(Msg::Title),
+                    "content" => Some(Msg::Content),
+                    "keywords" => Some(Msg::Keywords),
+                    "priority" => Some(Msg::Priority),
+                    "name" => Some(Msg::Name),
+                    "description" => Some(Msg::Description),
+                    "tone" => Some(Msg::Tone),
+                    "language" => Some(Msg::Language),
+                    "greeting" => Some(Msg::Greeting),
+                    "system_prompt" => Some(Msg::SystemPrompt),
+                    _ => None,
+                };
+                let label = label.map_or_else(|| f.field.clone(), |m| prefs.t(m).to_string());
+                format!("{label}: {}", f.message)
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => other.to_string(),
+    }
+}
+
 #[component]
 pub fn MemoriesWindow() -> impl IntoView {
     let prefs = Prefs::expect();
@@ -126,7 +154,7 @@ pub fn MemoriesWindow() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match list_memories().await {
                 Ok(list) => items.set(list),
-                Err(e) => message.set(Some(Err(e.to_string()))),
+                Err(e) => message.set(Some(Err(explain(prefs, &e)))),
             }
             loaded.set(true);
         });
@@ -155,7 +183,7 @@ pub fn MemoriesWindow() -> impl IntoView {
                     message.set(Some(Ok(prefs.t(Msg::Saved).to_string())));
                     reload();
                 }
-                Err(e) => message.set(Some(Err(e.to_string()))),
+                Err(e) => message.set(Some(Err(explain(prefs, &e)))),
             }
             busy.set(false);
         });
@@ -170,7 +198,7 @@ pub fn MemoriesWindow() -> impl IntoView {
                     }
                     reload();
                 }
-                Err(e) => message.set(Some(Err(e.to_string()))),
+                Err(e) => message.set(Some(Err(explain(prefs, &e)))),
             }
         });
     };
@@ -181,7 +209,7 @@ pub fn MemoriesWindow() -> impl IntoView {
         undo.set(None);
         leptos::task::spawn_local(async move {
             if let Err(e) = save_memory(None, input_of(&gone)).await {
-                message.set(Some(Err(e.to_string())));
+                message.set(Some(Err(explain(prefs, &e))));
             }
             reload();
         });
@@ -310,7 +338,7 @@ pub fn PersonalityWindow() -> impl IntoView {
                     }
                     items.set(list);
                 }
-                Err(e) => message.set(Some(Err(e.to_string()))),
+                Err(e) => message.set(Some(Err(explain(prefs, &e)))),
             }
         });
     };
@@ -327,14 +355,14 @@ pub fn PersonalityWindow() -> impl IntoView {
                     message.set(Some(Ok(prefs.t(Msg::Saved).to_string())));
                     reload();
                 }
-                Err(e) => message.set(Some(Err(e.to_string()))),
+                Err(e) => message.set(Some(Err(explain(prefs, &e)))),
             }
         });
     };
     let activate = move |id: i64| {
         leptos::task::spawn_local(async move {
             if let Err(e) = activate_personality(id).await {
-                message.set(Some(Err(e.to_string())));
+                message.set(Some(Err(explain(prefs, &e))));
             }
             reload();
         });
@@ -346,7 +374,7 @@ pub fn PersonalityWindow() -> impl IntoView {
                     editing.set(None);
                     reload();
                 }
-                Err(e) => message.set(Some(Err(e.to_string()))),
+                Err(e) => message.set(Some(Err(explain(prefs, &e)))),
             }
         });
     };
