@@ -134,7 +134,8 @@ impl Desk {
             kind,
             path: RwSignal::new(path),
             back: RwSignal::new(Vec::new()),
-            x: RwSignal::new(140 + 36 * (n % 6)),
+            // Clear of two columns of desktop icons, which is what a portfolio usually has.
+            x: RwSignal::new(240 + 36 * (n % 6)),
             y: RwSignal::new(24 + 30 * (n % 6)),
             w: RwSignal::new(w),
             h: RwSignal::new(h),
