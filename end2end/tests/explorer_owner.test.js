@@ -140,6 +140,21 @@ test('a duplicate name is refused with the clash named, and nothing changes', as
   await rename.press('Escape');
   await explorer.getByRole('link', { name: 'about.md' }).waitFor();
   assert.equal(await explorer.getByRole('link', { name: 'README.md' }).count(), 1);
+
+  // Clicking away after a refusal gives up once, rather than resending the name on every blur.
+  let renames = 0;
+  page.on('request', (r) => { if (r.url().endsWith('/api/rename_node')) renames += 1; });
+  await explorer.getByRole('link', { name: 'about.md' }).click();
+  await page.keyboard.press('F2');
+  await rename.fill('readme.MD');
+  await rename.press('Enter');
+  await explorer.getByRole('alert').getByText(/already a file named/).waitFor();
+  await explorer.locator('.tree').click();
+  await gone(rename);
+  await explorer.getByRole('link', { name: 'about.md' }).waitFor();
+  await explorer.locator('.listing').click();
+  await page.waitForTimeout(300);
+  assert.equal(renames, 1);
   const root = await postForm(page, '/api/open_path', { path: '/' });
   const names = root.json.Folder.entries.map((e) => e.name);
   assert.ok(names.includes('about.md'));

@@ -237,7 +237,7 @@ async fn password_change_ends_every_other_session(backend: Backend) {
             &laptop,
         )
         .await;
-    assert_eq!(wrong.status, StatusCode::FORBIDDEN, "{}", wrong.body);
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{}", wrong.body);
     let short = app
         .server_fn_with(
             host,

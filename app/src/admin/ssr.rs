@@ -12,7 +12,12 @@ use crate::server::schema::users;
 const MAX_LISTED: i64 = 200;
 
 fn require_admin() -> Result<(AppState, crate::auth::session::Session), AppError> {
-    let (state, _, session) = require_owner()?;
+    let (state, _, session) = require_owner().map_err(|e| match e {
+        AppError::Unauthorized(_) => {
+            AppError::Unauthorized("Log in as the platform admin to do that.".into())
+        }
+        other => other,
+    })?;
     if !session.admin {
         return Err(AppError::Forbidden(
             "Only the platform admin can manage tenants.".into(),

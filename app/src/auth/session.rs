@@ -408,7 +408,7 @@ pub async fn change_password(
 ) -> Result<String, AppError> {
     crate::core::names::check_password(new).map_err(|m| AppError::Invalid(m.to_string()))?;
     if current.chars().count() > PASSWORD_MAX {
-        return Err(AppError::Forbidden(
+        return Err(AppError::Invalid(
             "The current password is not right.".into(),
         ));
     }
@@ -420,7 +420,7 @@ pub async fn change_password(
             .await?
     });
     if !verify_password(current.to_string(), Some(hash)).await? {
-        return Err(AppError::Forbidden(
+        return Err(AppError::Invalid(
             "The current password is not right.".into(),
         ));
     }

@@ -524,10 +524,12 @@ fn DesktopBody(data: DesktopData, owner: String, login: bool) -> impl IntoView {
                 {
                     let glyph = icon_for(&entry);
                     let name = entry.name.clone();
+                    let title = name.clone();
                     let href = explorer::address_for(&entry.path);
                     view! {
                         <li>
-                            <a class="icon" href=href on:click=move |ev| {
+                            // The label is cut to two lines; the whole name shows on hover.
+                            <a class="icon" href=href title=title on:click=move |ev| {
                                 ev.prevent_default();
                                 desk.open_entry(&entry);
                             }>

@@ -782,7 +782,14 @@ fn commit_on_blur(ex: Explorer) {
             let refocused = document()
                 .active_element()
                 .is_some_and(|el| el.class_name().split(' ').any(|c| c == "rename"));
-            if !refocused {
+            if refocused {
+                return;
+            }
+            // After a refusal (shown next to the field), leaving it gives up instead of
+            // sending the same name again on every focus change.
+            if ex.rename_error.with_untracked(Option::is_some) {
+                ex.cancel_rename();
+            } else {
                 ex.commit_rename();
             }
         },

@@ -171,7 +171,9 @@ pub fn starter(display_name: &str) -> TenantSeed {
                 name: "README.md",
                 content: Some(format!(
                     "# Welcome to {display_name}'s desktop\n\nThis is a fresh Deskfolio portfolio. \
-                     Open the **projects** folder, or read **about.md** to learn who lives here.\n"
+                     Open the **projects** folder, or read **about.md** to learn who lives here.\n\n\
+                     *Is this your portfolio? Log in from the Start menu (bottom left) with the \
+                     password you registered with, and edit everything here, this file too.*\n"
                 )),
             },
             SeedNode {

@@ -266,12 +266,12 @@ const COMMANDS: &[CommandSpec] = &[
         name: "find",
         aliases: &[],
         flags: &[NAME],
-        usage: "find [path] [--name pattern]",
+        usage: "find [path] [pattern] [--name pattern]",
         summary: (
             "find by name (* and ? wildcards)",
             "busca por nombre (comodines * y ?)",
         ),
-        example: "find --name '*.md'",
+        example: "find projects '*.md'",
         group: Group::Files,
     },
     CommandSpec {
@@ -812,8 +812,26 @@ pub fn run(shell: &mut Shell, line: &str, env: &Env) -> Outcome {
             }
         }
         "find" => {
-            let target = args.operands.first().map(String::as_str).unwrap_or("");
-            let pattern = args.value("name").unwrap_or("*");
+            let is_glob = |w: &str| w.contains(['*', '?']);
+            // `find [path] [pattern]`: a lone operand with a wildcard is the pattern.
+            let (target, operand_pattern) = match args.operands.as_slice() {
+                [] => ("", None),
+                [one] if is_glob(one) => ("", Some(one.as_str())),
+                [one] => (one.as_str(), None),
+                [path, pattern] => (path.as_str(), Some(pattern.as_str())),
+                _ => {
+                    return failure(
+                        lang,
+                        "find",
+                        l(
+                            lang,
+                            "give at most a folder and a pattern",
+                            "indica como mucho una carpeta y un patrón",
+                        ),
+                    );
+                }
+            };
+            let pattern = args.value("name").or(operand_pattern).unwrap_or("*");
             match resolve(shell, target) {
                 Ok(base) => {
                     let prefix = if base.path == "/" {
@@ -956,7 +974,21 @@ pub fn run(shell: &mut Shell, line: &str, env: &Env) -> Outcome {
                 let stem = name.split('.').next().unwrap_or_default();
                 !e.folder && matches!(stem, "cv" | "resume" | "résumé" | "curriculum")
             };
-            match env.vfs.all().find(is_cv) {
+            // A CV file wins; otherwise a top-level folder of that name (the demo's `cv/`).
+            let is_cv_folder = |e: &&FsEntry| {
+                e.folder
+                    && parent_of(&e.path) == "/"
+                    && matches!(
+                        e.name().to_lowercase().as_str(),
+                        "cv" | "resume" | "résumé" | "curriculum"
+                    )
+            };
+            match env
+                .vfs
+                .all()
+                .find(is_cv)
+                .or_else(|| env.vfs.all().find(is_cv_folder))
+            {
                 Some(entry) => Outcome {
                     lines: vec![out(l(
                         lang,
@@ -1954,6 +1986,19 @@ mod tests {
             texts(&exec(&mut shell, &vfs, "find --name zzz")),
             ["nothing found"]
         );
+        // The pattern may also be an operand: alone when it has a wildcard, or after the folder.
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "find '*.txt'")),
+            ["/my notes/año 1.txt"]
+        );
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "find projects 'design*'")),
+            ["/projects/tinykv/design.md"]
+        );
+        assert_eq!(
+            texts(&exec(&mut shell, &vfs, "find a b c"))[0],
+            "find: give at most a folder and a pattern"
+        );
     }
 
     #[test]
@@ -2160,6 +2205,24 @@ mod tests {
             size: 10,
             modified: String::new(),
         });
+        snapshot.entries.push(FsEntry {
+            path: "/cv".into(),
+            folder: true,
+            size: 0,
+            modified: String::new(),
+        });
+        let folder_only = Vfs::new(FsSnapshot {
+            entries: snapshot
+                .entries
+                .iter()
+                .filter(|e| e.path != "/CV.pdf")
+                .cloned()
+                .collect(),
+        });
+        assert_eq!(
+            exec(&mut shell, &folder_only, "cv").followup,
+            Followup::Open { path: "/cv".into() }
+        );
         let vfs = Vfs::new(snapshot);
         assert_eq!(
             exec(&mut shell, &vfs, "resume").followup,
