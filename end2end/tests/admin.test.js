@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withServerAndBrowser, hydrated, postForm } from './harness.js';
+import { withServerAndBrowser, hydrated, postForm, logInAsOwner } from './harness.js';
 
 const DEMO_PASSWORD = 'demo owner passphrase';
 const ctx = withServerAndBrowser({ OWNER_EMAIL: 'boss@example.com', DEMO_PASSWORD });
@@ -19,13 +19,7 @@ test('the account with OWNER_EMAIL manages plans and disables and enables a tena
   await page.getByRole('heading', { name: "Welcome to boss's desktop" }).waitFor();
   await hydrated(page);
 
-  await page.locator('.start-button').click();
-  await page.getByRole('menuitem', { name: /Log in/ }).click();
-  const login = page.getByRole('dialog', { name: 'Log in' });
-  await login.getByLabel('Password').fill(PASSWORD);
-  await login.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Owner mode' }).waitFor();
-  await hydrated(page);
+  await logInAsOwner(page, ctx.server.url('boss'), PASSWORD);
 
   await page.locator('.start-button').click();
   await page.getByRole('menuitem', { name: /Platform admin/ }).click();
@@ -53,15 +47,7 @@ test('the account with OWNER_EMAIL manages plans and disables and enables a tena
 test('an owner who is not the platform admin gets no Admin entry and the admin functions refuse them', async () => {
   const context = await ctx.browser.newContext();
   const page = await context.newPage();
-  await page.goto(ctx.server.url('demo'));
-  await hydrated(page);
-  await page.locator('.start-button').click();
-  await page.getByRole('menuitem', { name: /Log in/ }).click();
-  const login = page.getByRole('dialog', { name: 'Log in' });
-  await login.getByLabel('Password').fill(DEMO_PASSWORD);
-  await login.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Owner mode' }).waitFor();
-  await hydrated(page);
+  await logInAsOwner(page, ctx.server.url('demo'), DEMO_PASSWORD);
   await page.locator('.start-button').click();
   await page.getByRole('menuitem', { name: /Memories/ }).waitFor();
   assert.equal(await page.getByRole('menuitem', { name: /Platform admin/ }).count(), 0);

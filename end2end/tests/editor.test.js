@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withServerAndBrowser, hydrated } from './harness.js';
+import { withServerAndBrowser, hydrated, logInAsOwner } from './harness.js';
 
 const PASSWORD = 'demo owner passphrase';
 const ctx = withServerAndBrowser({ DEMO_PASSWORD: PASSWORD });
@@ -12,17 +12,7 @@ const PDF_TEXT =
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
   '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
 
-async function logIn(page) {
-  await page.goto(ctx.server.url('demo'));
-  await hydrated(page);
-  await page.locator('.start-button').click();
-  await page.getByRole('menuitem', { name: /Log in/ }).click();
-  const dialog = page.getByRole('dialog', { name: 'Log in' });
-  await dialog.getByLabel('Password').fill(PASSWORD);
-  await dialog.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Owner mode' }).waitFor();
-  await hydrated(page);
-}
+const logIn = (page) => logInAsOwner(page, ctx.server.url('demo'), PASSWORD);
 
 /// Opens a file's viewer from its address, then its editor with the viewer's Edit button.
 async function openEditor(page, path) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withServerAndBrowser, hydrated, postForm, getFromPage } from './harness.js';
+import { withServerAndBrowser, hydrated, postForm, getFromPage, logInAsOwner } from './harness.js';
 
 const PASSWORD = 'demo owner passphrase';
 const ctx = withServerAndBrowser({ DEMO_PASSWORD: PASSWORD });
@@ -11,17 +11,7 @@ const PNG = Buffer.from(
   'base64',
 );
 
-async function logIn(page) {
-  await page.goto(ctx.server.url('demo'));
-  await hydrated(page);
-  await page.locator('.start-button').click();
-  await page.getByRole('menuitem', { name: /Log in/ }).click();
-  const dialog = page.getByRole('dialog', { name: 'Log in' });
-  await dialog.getByLabel('Password').fill(PASSWORD);
-  await dialog.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Owner mode' }).waitFor();
-  await hydrated(page);
-}
+const logIn = (page) => logInAsOwner(page, ctx.server.url('demo'), PASSWORD);
 
 /// Logs in and opens the file explorer on the top folder.
 async function ownerExplorer() {

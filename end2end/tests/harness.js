@@ -131,3 +131,16 @@ export async function getFromPage(page, path) {
     return { status: res.status, contentType: res.headers.get('content-type') };
   }, path);
 }
+
+/// Opens `url` and logs in as its owner from the Start menu's Log in window.
+export async function logInAsOwner(page, url, password) {
+  await page.goto(url);
+  await hydrated(page);
+  await page.locator('.start-button').click();
+  await page.getByRole('menuitem', { name: /Log in/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Log in' });
+  await dialog.getByLabel('Password').fill(password);
+  await dialog.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Owner mode' }).waitFor();
+  await hydrated(page);
+}

@@ -1,21 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withServerAndBrowser, hydrated } from './harness.js';
+import { withServerAndBrowser, hydrated, logInAsOwner } from './harness.js';
 
 const PASSWORD = 'demo owner passphrase';
 const ctx = withServerAndBrowser({ DEMO_PASSWORD: PASSWORD });
 
-async function logIn(page) {
-  await page.goto(ctx.server.url('demo'));
-  await hydrated(page);
-  await page.locator('.start-button').click();
-  await page.getByRole('menuitem', { name: /Log in/ }).click();
-  const dialog = page.getByRole('dialog', { name: 'Log in' });
-  await dialog.getByLabel('Password').fill(PASSWORD);
-  await dialog.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Owner mode' }).waitFor();
-  await hydrated(page);
-}
+const logIn = (page) => logInAsOwner(page, ctx.server.url('demo'), PASSWORD);
 
 async function openFromMenu(page, name) {
   await page.locator('.start-button').click();
