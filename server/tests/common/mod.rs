@@ -70,7 +70,9 @@ impl Drop for TestDb {
 pub struct Response {
     pub status: StatusCode,
     pub headers: http::HeaderMap,
+    /// The body as text (lossy); `bytes` holds it exactly.
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -198,6 +200,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
