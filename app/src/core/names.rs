@@ -184,9 +184,43 @@ pub fn name_key(name: &str) -> String {
         .collect()
 }
 
+/// The order of a folder's listing: folders first, then names by their keys, with runs of
+/// digits compared as numbers ("Part 2" before "Part 10"), as desktops do.
+pub fn listing_order(a: (bool, &str), b: (bool, &str)) -> std::cmp::Ordering {
+    let ((a_folder, a_key), (b_folder, b_key)) = (a, b);
+    b_folder
+        .cmp(&a_folder)
+        .then_with(|| natord::compare(a_key, b_key))
+        .then_with(|| a_key.cmp(b_key))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listings_put_folders_first_and_compare_numbers_as_numbers() {
+        let mut items = vec![
+            (false, "new folder 10"),
+            (true, "new folder 2"),
+            (false, "part 10.md"),
+            (false, "part 2.md"),
+            (true, "new folder 10"),
+            (false, "alpha.md"),
+        ];
+        items.sort_by(|a, b| listing_order(*a, *b));
+        assert_eq!(
+            items,
+            [
+                (true, "new folder 2"),
+                (true, "new folder 10"),
+                (false, "alpha.md"),
+                (false, "new folder 10"),
+                (false, "part 2.md"),
+                (false, "part 10.md"),
+            ]
+        );
+    }
 
     #[test]
     fn usernames_are_lower_cased_dns_labels() {

@@ -59,12 +59,12 @@ impl TenantTree {
         }
         let nodes: HashMap<i64, TreeNode> = rows.into_iter().map(|n| (n.id, n)).collect();
         for list in children.values_mut() {
-            list.sort_by_cached_key(|id| {
+            let order = |id: &i64| {
                 nodes
                     .get(id)
-                    .map(|n| (!n.is_folder(), n.name_key.clone()))
-                    .unwrap_or_default()
-            });
+                    .map_or((false, ""), |n| (n.is_folder(), n.name_key.as_str()))
+            };
+            list.sort_by(|a, b| crate::core::names::listing_order(order(a), order(b)));
         }
         Some(TenantTree {
             root,

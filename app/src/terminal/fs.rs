@@ -90,8 +90,14 @@ impl Vfs {
             }
         }
         let entries = &vfs.entries;
+        let keys: Vec<String> = entries.iter().map(|e| key(e.name())).collect();
         for list in vfs.children.values_mut() {
-            list.sort_by_cached_key(|&i| (!entries[i].folder, key(entries[i].name())));
+            list.sort_by(|&a, &b| {
+                crate::core::names::listing_order(
+                    (entries[a].folder, &keys[a]),
+                    (entries[b].folder, &keys[b]),
+                )
+            });
         }
         vfs
     }
