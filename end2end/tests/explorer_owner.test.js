@@ -211,3 +211,32 @@ test('the keyboard works the listing: Ctrl+A, Ctrl+X and Ctrl+V move items, the 
   await explorer.getByRole('link', { name: 'old-notes.md' }).waitFor();
   await context.close();
 });
+
+test('files dropped from the computer onto a folder upload into it, and a fake image is refused by its content', async () => {
+  const { context, page, explorer } = await ownerExplorer();
+  const drop = async (selector, files) => {
+    await page.evaluate(({ selector, files }) => {
+      const target = document.querySelector(selector);
+      const data = new DataTransfer();
+      for (const { name, type, base64 } of files) {
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        data.items.add(new File([bytes], name, { type }));
+      }
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+      }
+    }, { selector, files });
+  };
+  const projects = 'section.window[data-kind="explorer"] a.entry[data-path="/projects"]';
+  await drop(projects, [
+    { name: 'dropped.png', type: 'image/png', base64: PNG.toString('base64') },
+    { name: 'fake.png', type: 'image/png', base64: Buffer.from('just text, not an image').toString('base64') },
+  ]);
+  const uploads = explorer.getByRole('region', { name: 'Uploading' });
+  await uploads.getByText('Uploaded').waitFor();
+  await uploads.getByText(/This file is text; only .* files can be uploaded\./).waitFor();
+  await explorer.getByRole('link', { name: 'projects' }).dblclick();
+  await explorer.getByRole('link', { name: 'dropped.png' }).waitFor();
+  assert.equal(await explorer.getByRole('link', { name: 'fake.png' }).count(), 0);
+  await context.close();
+});
