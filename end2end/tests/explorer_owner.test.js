@@ -75,7 +75,7 @@ test('the owner creates, renames, moves, uploads, deletes and restores, and a vi
 
   // Upload an image into the folder through the picker.
   await explorer.getByLabel('Choose files to upload').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: PNG });
-  await explorer.getByRole('region', { name: 'Uploading' }).getByText('Uploaded').waitFor();
+  await explorer.getByRole('region', { name: 'Uploading' }).getByText('Uploaded', { exact: true }).waitFor();
   await explorer.getByRole('link', { name: 'dot.png' }).waitFor();
 
   // Delete it with the Delete key; the trash brings it back.
@@ -233,7 +233,7 @@ test('files dropped from the computer onto a folder upload into it, and a fake i
     { name: 'fake.png', type: 'image/png', base64: Buffer.from('just text, not an image').toString('base64') },
   ]);
   const uploads = explorer.getByRole('region', { name: 'Uploading' });
-  await uploads.getByText('Uploaded').waitFor();
+  await uploads.getByText('Uploaded', { exact: true }).waitFor();
   await uploads.getByText(/This file is text; only .* files can be uploaded\./).waitFor();
   await explorer.getByRole('link', { name: 'projects' }).dblclick();
   await explorer.getByRole('link', { name: 'dropped.png' }).waitFor();
