@@ -205,31 +205,18 @@ pub fn router(state: AppState, options: LeptosOptions) -> Router {
         }
     });
 
+    let edit_fns = post(server_fns.clone())
+        .layer(RequestBodyLimitLayer::new(api::MAX_EDIT_BODY))
+        .layer(axum::middleware::from_fn(api::normalise_answers));
     Router::new()
         .route("/", get(page.clone()))
         .route("/files", get(page.clone()))
         .route("/files/", get(page.clone()))
         .route("/files/{*path}", get(page.clone()))
-        // Saving or creating a file carries up to 512 KiB of text, form-encoded.
-        .route(
-            "/api/save_file",
-            post(server_fns.clone())
-                .layer(RequestBodyLimitLayer::new(api::MAX_EDIT_BODY))
-                .layer(axum::middleware::from_fn(api::normalise_answers)),
-        )
-        .route(
-            "/api/create_file",
-            post(server_fns.clone())
-                .layer(RequestBodyLimitLayer::new(api::MAX_EDIT_BODY))
-                .layer(axum::middleware::from_fn(api::normalise_answers)),
-        )
-        // The editor's preview sends the same text as a save.
-        .route(
-            "/api/preview_markdown",
-            post(server_fns.clone())
-                .layer(RequestBodyLimitLayer::new(api::MAX_EDIT_BODY))
-                .layer(axum::middleware::from_fn(api::normalise_answers)),
-        )
+        // Saving or creating a file, and the editor's preview, carry up to 512 KiB of text.
+        .route("/api/save_file", edit_fns.clone())
+        .route("/api/create_file", edit_fns.clone())
+        .route("/api/preview_markdown", edit_fns)
         .route(
             "/api/{*fn_name}",
             post(server_fns.clone())

@@ -113,6 +113,22 @@ impl Drop for S3Server {
     }
 }
 
+const HOST: &str = "ana.localhost:3000";
+
+/// The owner uploads `bytes` as `name` into the top folder.
+async fn upload(app: &TestApp, cookie: &str, name: &str, bytes: Vec<u8>) -> common::Response {
+    app.send(
+        Request::post(format!("/upload?folder=%2F&name={name}"))
+            .header("host", HOST)
+            .header("origin", format!("http://{HOST}"))
+            .header("cookie", cookie)
+            .header("content-length", bytes.len())
+            .body(Body::from(bytes))
+            .unwrap(),
+    )
+    .await
+}
+
 async fn uploads_live_in_the_bucket_are_served_from_it_and_leave_it_when_deleted_for_good(
     backend: Backend,
 ) {
@@ -132,19 +148,9 @@ async fn uploads_live_in_the_bucket_are_served_from_it_and_leave_it_when_deleted
     app.router = server::router(app.state.clone(), leptos);
     app.tenant("ana").await;
     let cookie = app.owner_cookie("ana").await;
-    let host = "ana.localhost:3000";
+    let host = HOST;
 
-    let res = app
-        .send(
-            Request::post("/upload?folder=%2F&name=dot.png")
-                .header("host", host)
-                .header("origin", format!("http://{host}"))
-                .header("cookie", &cookie)
-                .header("content-length", PNG.len())
-                .body(Body::from(PNG.to_vec()))
-                .unwrap(),
-        )
-        .await;
+    let res = upload(&app, &cookie, "dot.png", PNG.to_vec()).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(s3.object_count(), 1, "the bytes went to the bucket");
 
@@ -154,18 +160,7 @@ async fn uploads_live_in_the_bucket_are_served_from_it_and_leave_it_when_deleted
     assert_eq!(raw.bytes, PNG);
 
     // Too large for the limit: refused before anything reaches the bucket.
-    let big = vec![0u8; 2048];
-    let res = app
-        .send(
-            Request::post("/upload?folder=%2F&name=big.png")
-                .header("host", host)
-                .header("origin", format!("http://{host}"))
-                .header("cookie", &cookie)
-                .header("content-length", big.len())
-                .body(Body::from(big))
-                .unwrap(),
-        )
-        .await;
+    let res = upload(&app, &cookie, "big.png", vec![0u8; 2048]).await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", res.body);
     assert_eq!(s3.object_count(), 1);
 

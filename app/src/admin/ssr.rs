@@ -115,5 +115,5 @@ pub async fn set_disabled(username: &str, disabled: bool) -> Result<TenantSummar
     });
     state.tenants.invalidate(username).await;
     tracing::info!(tenant = username, disabled, admin = %session.username, "tenant state changed by the admin");
-    find(&state, username).await
+    Ok(TenantSummary { disabled, ..target })
 }

@@ -131,6 +131,29 @@ async fn load_personality(
     ))
 }
 
+/// Who answers: the active personality, or for the owner's preview the one asked for (another
+/// tenant's id is not found); a plain assistant when the tenant has none active.
+async fn personality_for(
+    state: &AppState,
+    tenant: TenantId,
+    preview: Option<i64>,
+    owner: bool,
+    lang: Lang,
+) -> Result<Personality, AppError> {
+    if preview.is_some() && !owner {
+        return Err(AppError::Unauthorized(
+            "Only the owner can preview personalities.".into(),
+        ));
+    }
+    match load_personality(state, tenant, preview).await? {
+        Some(p) => Ok(p),
+        None if preview.is_some() => {
+            Err(AppError::NotFound("There is no such personality.".into()))
+        }
+        None => Ok(fallback_personality(lang)),
+    }
+}
+
 /// A plain assistant for a tenant without an active personality.
 fn fallback_personality(lang: Lang) -> Personality {
     Personality {
@@ -230,10 +253,6 @@ pub async fn chat_handler(State(state): State<AppState>, req: Request) -> Respon
     if question.chars().count() > MAX_QUESTION_CHARS {
         return invalid(text(lang, Msg::ChatTooLong));
     }
-    if input.personality.is_some() && !owner {
-        return AppError::Unauthorized("Only the owner can preview personalities.".into())
-            .into_response();
-    }
     // The conversation comes from the browser: keep only its most recent turns.
     let history: Vec<Turn> = input
         .history
@@ -245,11 +264,8 @@ pub async fn chat_handler(State(state): State<AppState>, req: Request) -> Respon
         .collect();
 
     let loaded = async {
-        let personality = load_personality(&state, tenant.id, input.personality).await?;
-        if input.personality.is_some() && personality.is_none() {
-            return Err(AppError::NotFound("There is no such personality.".into()));
-        }
-        let personality = personality.unwrap_or_else(|| fallback_personality(lang));
+        let personality =
+            personality_for(&state, tenant.id, input.personality, owner, lang).await?;
         Ok::<_, AppError>((
             personality,
             load_profile(&state, tenant.id).await?,
@@ -374,18 +390,7 @@ pub async fn chat_intro_for_request(preview: Option<i64>) -> Result<AssistantInt
     let owner = crate::auth::ssr::current_session().is_some_and(|s| s.tenant == tenant.id);
     let parts = crate::server::request_parts()?;
     let lang = lang_of(&parts.headers, &tenant);
-    if preview.is_some() && !owner {
-        return Err(AppError::Unauthorized(
-            "Only the owner can preview personalities.".into(),
-        ));
-    }
-    let personality = match load_personality(&state, tenant.id, preview).await? {
-        Some(p) => p,
-        None if preview.is_some() => {
-            return Err(AppError::NotFound("There is no such personality.".into()));
-        }
-        None => fallback_personality(lang),
-    };
+    let personality = personality_for(&state, tenant.id, preview, owner, lang).await?;
     let profile = load_profile(&state, tenant.id).await?;
     let fill = filler(&profile);
     Ok(AssistantIntro {

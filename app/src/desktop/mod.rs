@@ -250,15 +250,20 @@ impl Desk {
 
     /// Opens a file in a viewer (focusing the one that already shows it).
     pub fn open_file(&self, path: String) {
+        self.open_at(WinKind::Viewer, path);
+    }
+
+    /// Focuses the window of this kind already showing `path`, or opens one.
+    fn open_at(&self, kind: WinKind, path: String) {
         let existing = self.windows.with_untracked(|ws| {
             ws.iter()
-                .find(|w| w.kind == WinKind::Viewer && w.path.get_untracked() == path)
+                .find(|w| w.kind == kind && w.path.get_untracked() == path)
                 .copied()
         });
         match existing {
             Some(win) => self.focus(win.id),
             None => {
-                self.create(WinKind::Viewer, path);
+                self.create(kind, path);
             }
         }
     }
@@ -270,17 +275,7 @@ impl Desk {
 
     /// Opens the editor for the text file at `path` (focusing the one already editing it).
     pub fn open_editor(&self, path: String) {
-        let existing = self.windows.with_untracked(|ws| {
-            ws.iter()
-                .find(|w| w.kind == WinKind::Editor && w.path.get_untracked() == path)
-                .copied()
-        });
-        match existing {
-            Some(win) => self.focus(win.id),
-            None => {
-                self.create(WinKind::Editor, path);
-            }
-        }
+        self.open_at(WinKind::Editor, path);
     }
 
     /// Focuses the terminal, opening one if none is open.
@@ -560,14 +555,8 @@ fn DesktopBody(data: DesktopData, owner: String, login: bool) -> impl IntoView {
 pub fn icon_for(entry: &Entry) -> &'static str {
     match entry.kind {
         NodeKind::Folder => "📁",
-        NodeKind::File => {
-            let lower = entry.name.to_lowercase();
-            if lower.ends_with(".md") || lower.ends_with(".markdown") {
-                "📝"
-            } else {
-                "📄"
-            }
-        }
+        NodeKind::File if explorer::is_markdown(&entry.name) => "📝",
+        NodeKind::File => "📄",
     }
 }
 

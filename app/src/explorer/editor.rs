@@ -6,18 +6,13 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use super::edit::{preview_markdown, read_file_source, save_file};
+use super::is_markdown;
 use crate::core::error::AppError;
 use crate::core::i18n::{Msg, Prefs};
 use crate::desktop::{Desk, Win};
 
 /// How long typing must pause before the preview is rendered again.
 const PREVIEW_DELAY: Duration = Duration::from_millis(250);
-
-/// Markdown gets a preview pane; other text files are edited as plain text.
-pub fn is_markdown(path: &str) -> bool {
-    let lower = path.to_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown")
-}
 
 /// What the status line says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -84,9 +84,14 @@ impl Explorer {
             .with_untracked(|list| list.iter().find(|e| e.path == path).cloned())
     }
 
-    fn is_selected(&self, path: &str) -> bool {
-        self.selected
+    /// The item acted on (menu, drag) becomes the selection, unless it is already part of it.
+    fn ensure_selected(&self, path: &str) {
+        if !self
+            .selected
             .with_untracked(|s| s.iter().any(|p| p == path))
+        {
+            self.select_only(path.to_string());
+        }
     }
 
     fn select_only(&self, path: String) {
@@ -667,25 +672,19 @@ fn EntryItem(ex: Explorer, entry: Entry) -> impl IntoView {
         ev.prevent_default();
         ev.stop_propagation();
         let e = entry.get_value();
-        if !ex.is_selected(&e.path) {
-            ex.select_only(e.path.clone());
-        }
+        ex.ensure_selected(&e.path);
         ex.open_menu(ev.client_x() as f64, ev.client_y() as f64, Some(e));
     };
     let on_more = move |ev: MouseEvent| {
         ev.stop_propagation();
         let e = entry.get_value();
-        if !ex.is_selected(&e.path) {
-            ex.select_only(e.path.clone());
-        }
+        ex.ensure_selected(&e.path);
         let (x, y) = element_corner(&ev);
         ex.open_menu(x, y, Some(e));
     };
     let on_drag_start = move |ev: DragEvent| {
         let e = entry.get_value();
-        if !ex.is_selected(&e.path) {
-            ex.select_only(e.path.clone());
-        }
+        ex.ensure_selected(&e.path);
         let paths = ex.selected.get_untracked();
         if let Some(dt) = ev.data_transfer() {
             let _ = dt.set_data(
@@ -1157,10 +1156,8 @@ fn listing_key(ex: Explorer, ev: &KeyboardEvent) {
                 ev.prevent_default();
                 let rect = target.map(|t| t.get_bounding_client_rect());
                 let (x, y) = rect.map_or((0.0, 0.0), |r| (r.left() + 8.0, r.bottom()));
-                if let Some(e) = &focused
-                    && !ex.is_selected(&e.path)
-                {
-                    ex.select_only(e.path.clone());
+                if let Some(e) = &focused {
+                    ex.ensure_selected(&e.path);
                 }
                 ex.open_menu(x, y, focused.clone());
             }
@@ -1393,14 +1390,22 @@ fn drop_folder(ex: Explorer, target: &str) -> String {
     }
 }
 
+/// What an owner's drag carries, once this listing has claimed the event from the browser.
+fn take_drag(ex: Explorer, ev: &DragEvent) -> Option<Dragged> {
+    if !ex.owner {
+        return None;
+    }
+    let kind = dragged(ev)?;
+    ev.prevent_default();
+    ev.stop_propagation();
+    Some(kind)
+}
+
 fn drag_over(ex: Explorer, target: String) -> impl Fn(DragEvent) + Clone + 'static {
     move |ev: DragEvent| {
-        if !ex.owner {
+        let Some(kind) = take_drag(ex, &ev) else {
             return;
-        }
-        let Some(kind) = dragged(&ev) else { return };
-        ev.prevent_default();
-        ev.stop_propagation();
+        };
         if let Some(dt) = ev.data_transfer() {
             dt.set_drop_effect(if kind == Dragged::Items {
                 "move"
@@ -1432,12 +1437,9 @@ fn drag_leave(ex: Explorer, target: String) -> impl Fn(DragEvent) + Clone + 'sta
 
 fn drop_on(ex: Explorer, target: String) -> impl Fn(DragEvent) + Clone + 'static {
     move |ev: DragEvent| {
-        if !ex.owner {
+        let Some(kind) = take_drag(ex, &ev) else {
             return;
-        }
-        let Some(kind) = dragged(&ev) else { return };
-        ev.prevent_default();
-        ev.stop_propagation();
+        };
         ex.drop_target.set(None);
         let folder = drop_folder(ex, &target);
         let Some(dt) = ev.data_transfer() else { return };

@@ -101,6 +101,12 @@ pub fn join(folder: &str, name: &str) -> String {
     format!("{folder}/{name}")
 }
 
+/// Markdown files (rendered in the viewer, previewed in the editor) go by their extension.
+pub fn is_markdown(name_or_path: &str) -> bool {
+    let lower = name_or_path.to_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
 /// The folder that contains `path` (`/` for top-level items).
 pub fn parent_of(path: &str) -> String {
     let segs = segments(path);

@@ -132,8 +132,7 @@ async fn file_body(
     tenant: TenantId,
     node: &TreeNode,
 ) -> Result<FileBody, AppError> {
-    let lower = node.name.to_lowercase();
-    if lower.ends_with(".md") || lower.ends_with(".markdown") {
+    if super::is_markdown(&node.name) {
         let html = state
             .rendered
             .try_get_with((node.id, node.version), async {
@@ -148,45 +147,38 @@ async fn file_body(
             html: html.to_string(),
         });
     }
-    Ok(match file_content(state, tenant, node.id).await? {
-        Some(text) => FileBody::Text { text },
-        None => FileBody::Binary {
-            mime: upload_mime(state, tenant, node.id)
-                .await?
-                .unwrap_or_else(|| "application/octet-stream".into()),
+    Ok(match text_or_mime(state, tenant, node.id).await? {
+        (Some(text), _) => FileBody::Text { text },
+        (None, mime) => FileBody::Binary {
+            mime: mime.unwrap_or_else(|| "application/octet-stream".into()),
         },
     })
 }
 
-/// The sniffed type of an uploaded file, so the viewer can show images and PDFs.
-async fn upload_mime(
+/// A file's stored text, or else the sniffed type of its uploaded bytes (so the viewer can
+/// show images and PDFs), in one query.
+async fn text_or_mime(
     state: &AppState,
     tenant: TenantId,
     id: i64,
-) -> Result<Option<String>, AppError> {
+) -> Result<(Option<String>, Option<String>), AppError> {
     use crate::server::schema::uploads;
-    let upload_id: Option<Option<i64>> = crate::with_conn!(&state.db, conn => {
+    let row: Option<(Option<String>, Option<String>)> = crate::with_conn!(&state.db, conn => {
         nodes::table
+            .left_join(
+                uploads::table.on(uploads::id
+                    .nullable()
+                    .eq(nodes::upload_id)
+                    .and(uploads::tenant_id.eq(nodes::tenant_id))),
+            )
             .filter(nodes::tenant_id.eq(tenant.0))
             .filter(nodes::id.eq(id))
-            .select(nodes::upload_id)
+            .select((nodes::content, uploads::mime.nullable()))
             .first(conn)
             .await
             .optional()?
     });
-    let Some(upload_id) = upload_id.flatten() else {
-        return Ok(None);
-    };
-    let mime: Option<String> = crate::with_conn!(&state.db, conn => {
-        uploads::table
-            .filter(uploads::tenant_id.eq(tenant.0))
-            .filter(uploads::id.eq(upload_id))
-            .select(uploads::mime)
-            .first(conn)
-            .await
-            .optional()?
-    });
-    Ok(mime)
+    Ok(row.unwrap_or_default())
 }
 
 /// Markdown to HTML, then sanitised: raw HTML, scripts, event attributes and `javascript:`

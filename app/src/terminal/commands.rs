@@ -632,7 +632,7 @@ pub fn run(shell: &mut Shell, line: &str, env: &Env) -> Outcome {
             )
         })
     };
-    if OWNER_COMMANDS.contains(&command.name) {
+    if command.group == Group::Owner {
         if env.viewer.is_none() {
             return lines(vec![err(l(
                 lang,
@@ -1122,8 +1122,6 @@ pub fn run(shell: &mut Shell, line: &str, env: &Env) -> Outcome {
 }
 
 /// Commands that change files: the owner's only, through the explorer's server functions.
-const OWNER_COMMANDS: &[&str] = &["mkdir", "touch", "mv", "rm", "edit"];
-
 /// `inner` is `outer` or lies somewhere inside it (names compared as the server does).
 fn is_within(inner: &str, outer: &str) -> bool {
     let (inner, outer) = (name_key(inner), name_key(outer));
