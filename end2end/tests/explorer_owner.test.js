@@ -240,3 +240,16 @@ test('files dropped from the computer onto a folder upload into it, and a fake i
   assert.equal(await explorer.getByRole('link', { name: 'fake.png' }).count(), 0);
   await context.close();
 });
+
+test('typing into a new name replaces it and keeps the extension, as desktops do', async () => {
+  const { context, page, explorer } = await ownerExplorer();
+  await explorer.getByRole('button', { name: 'New file' }).click();
+  const rename = explorer.getByLabel('Rename');
+  await rename.waitFor();
+  await page.waitForFunction(() => document.activeElement?.classList.contains('rename')
+    && document.activeElement.selectionEnd === 'untitled'.length);
+  await page.keyboard.type('notes');
+  await page.keyboard.press('Enter');
+  await explorer.getByRole('link', { name: 'notes.md' }).waitFor();
+  await context.close();
+});

@@ -743,6 +743,8 @@ fn RenameField(ex: Explorer, entry: Entry, glyph: &'static str) -> impl IntoView
     } as u32;
     Effect::new(move |_| {
         if let Some(el) = input.get() {
+            // The value first: selecting before the field holds the name selects nothing.
+            el.set_value(&ex.rename_text.get_untracked());
             let _ = el.focus();
             let _ = el.set_selection_range(0, stem);
         }
